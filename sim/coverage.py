@@ -1,0 +1,127 @@
+"""Coverage and its shortfall, day by day, from a replication's daily states.
+
+Coverage of a component is ``min(1, capability / requirement)`` (see
+:mod:`sim.effects` for the capability formulas). The shortfall,
+``max(0, requirement - capability)``, is split into causes that add up to it
+exactly. Each cause has a *gross* amount in capability units:
+
+=============  =========================================================
+surge          requirement raised above its base by ceasefire violations
+unpledged      base requirement beyond everything pledged
+not_approved   pledged by a country that has not approved, or declined
+withdrawn      pledged by a country that withdrew
+phase_wait     approved, waiting for the component to open
+moving         readying, moving, or queued at a transit hub
+rotation_gap   tour over, relief not yet arrived
+straits        kept out of the Black Sea by the Montreux rules
+maintenance    in place but not available (failed or under repair)
+enabler        available, but less effective for a missing enabler
+=============  =========================================================
+
+The gross amounts add up to at least the shortfall (more where pledges
+exceed the requirement). Causes are charged in the order above until the
+shortfall is used up; what is left over is covered by the surplus of
+pledges. Parts are written as fractions of the day's requirement, so for
+every day they add up to ``1 - coverage``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import effects
+from .scenario import Scenario
+from .series import daily_levels, daily_states
+from .vocabulary import LEVELS
+
+CAUSES: tuple[str, ...] = (
+    "surge",
+    "unpledged",
+    "not_approved",
+    "withdrawn",
+    "phase_wait",
+    "moving",
+    "rotation_gap",
+    "straits",
+    "maintenance",
+    "enabler",
+)
+
+_STATE_CAUSES = ("not_approved", "withdrawn", "phase_wait", "moving", "rotation_gap", "straits", "maintenance")
+
+
+@dataclass
+class Daily:
+    """Daily series of one replication (components in scenario order)."""
+
+    coverage: np.ndarray  # (C, H) in [0, 1]
+    shortfall: np.ndarray  # (C, K, H) fractions of the requirement, summing to 1 - coverage over K
+    in_place: np.ndarray  # (C, H) units in place, including those in maintenance
+    capability: np.ndarray  # (C, H) in the requirement's unit
+
+
+def charge(gross: np.ndarray, shortfall: np.ndarray) -> np.ndarray:
+    """Charge ``shortfall`` (H,) to causes in order: ``gross`` is (K, H); parts sum to the shortfall."""
+    cum = np.cumsum(gross, axis=0)
+    upto = np.minimum(cum, shortfall)
+    before = np.minimum(cum - gross, shortfall)
+    return np.maximum(upto - before, 0.0)
+
+
+def evaluate(scenario: Scenario, trace, requirement: np.ndarray | None = None) -> Daily:
+    """Daily coverage and shortfall of every component from a :class:`~sim.model.replication.Trace`.
+
+    ``requirement`` (C, H) overrides the scenario's constant requirement (e.g. with surges).
+    """
+    H = scenario.horizon_days
+    params = scenario.parameters
+    comps = scenario.components
+    S = daily_states(trace.times, trace.row_log, trace.deltas, len(trace.rows), H)
+    rows = trace.rows
+    levels = daily_levels(trace.level_changes, H)
+    ladder = scenario.us_backstop.ladder
+    by_level = [ladder.enablers_at(lv) for lv in LEVELS]
+    provided = {}
+    for name in params.enablers:
+        by_us = np.array([name in by_level[i] for i in range(len(LEVELS))])[levels]
+        provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
+
+    base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
+    req = base if requirement is None else requirement
+    C, K = len(comps), len(CAUSES)
+    coverage = np.empty((C, H))
+    shortfall = np.empty((C, K, H))
+    in_place = np.empty((C, H))
+    capability = np.empty((C, H))
+    for i, comp in enumerate(comps):
+        u = effects.unit_value(comp, params)
+        a = effects.availability(comp, params)
+        state = {s: S[rows[(comp, s)]] for s in _STATE_CAUSES + ("in_place",)}
+        placed = state["in_place"] + state["maintenance"]
+        available = state["in_place"] * a
+        unavailable = state["maintenance"] + state["in_place"] * (1.0 - a)
+        factor = np.broadcast_to(effects.component_factor(comp, provided, params), (H,))
+        cap = available * u * factor
+        pledged = sum(S[rows[(comp, s)]] for s in _STATE_CAUSES + ("in_place",)) * u
+        gross = np.stack(
+            [
+                req[i] - base[i],
+                np.maximum(0.0, base[i] - pledged),
+                state["not_approved"] * u,
+                state["withdrawn"] * u,
+                state["phase_wait"] * u,
+                state["moving"] * u,
+                state["rotation_gap"] * u,
+                state["straits"] * u,
+                unavailable * u,
+                available * u * (1.0 - factor),
+            ]
+        )
+        short = np.maximum(0.0, req[i] - cap)
+        coverage[i] = np.minimum(1.0, cap / req[i])
+        shortfall[i] = charge(gross, short) / req[i]
+        in_place[i] = placed
+        capability[i] = cap
+    return Daily(coverage=coverage, shortfall=shortfall, in_place=in_place, capability=capability)

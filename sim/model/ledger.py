@@ -1,0 +1,73 @@
+"""The ledger: where every pledged unit is, recorded as events.
+
+Every unit a country pledges is always in exactly one *state* of its
+*target* (a component such as ``sky``, or an enabler such as ``tanker``).
+Processes move units between states with :meth:`Ledger.move`; the ledger
+appends each change to a flat event log (time, row, delta) and keeps the live
+amounts that processes may read. Daily series are built from the log after
+the run (:func:`sim.series.daily_states`): nothing wakes every simulated day.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+STATES: tuple[str, ...] = (
+    "not_approved",  # undecided, declined, or condition not met
+    "phase_wait",  # approved, waiting for its component to open
+    "moving",  # readying, moving, or queued at a transit hub
+    "in_place",  # in place and available
+    "maintenance",  # in place, failed, waiting for or under repair
+    "rotation_gap",  # tour ended, relief not yet arrived
+    "straits",  # outside the Black Sea because of the Montreux rules
+    "withdrawn",  # the country withdrew
+)
+
+
+class Ledger:
+    """Live amounts per (target, state) and the event log of their changes."""
+
+    def __init__(self, targets: Iterable[str]):
+        self.targets = tuple(targets)
+        self.rows: dict[tuple[str, str], int] = {}
+        for target in self.targets:
+            for state in STATES:
+                self.rows[(target, state)] = len(self.rows)
+        self.live = [0.0] * len(self.rows)
+        self.times: list[float] = []
+        self.row_log: list[int] = []
+        self.deltas: list[float] = []
+        self.listeners: list[Callable[[float, str], None]] = []
+
+    def row(self, target: str, state: str) -> int:
+        """Index of the (target, state) series."""
+        return self.rows[(target, state)]
+
+    def add(self, t: float, target: str, state: str, amount: float) -> None:
+        """Add ``amount`` units to ``state`` (a new pledge, or one scaled at decision time)."""
+        if amount == 0:
+            return
+        r = self.rows[(target, state)]
+        self.live[r] += amount
+        self.times.append(t)
+        self.row_log.append(r)
+        self.deltas.append(amount)
+        for listener in self.listeners:
+            listener(t, target)
+
+    def move(self, t: float, target: str, src: str, dst: str, amount: float) -> None:
+        """Move ``amount`` units of ``target`` from state ``src`` to ``dst`` at time ``t``."""
+        if amount == 0:
+            return
+        a, b = self.rows[(target, src)], self.rows[(target, dst)]
+        self.live[a] -= amount
+        self.live[b] += amount
+        self.times += (t, t)
+        self.row_log += (a, b)
+        self.deltas += (-amount, amount)
+        for listener in self.listeners:
+            listener(t, target)
+
+    def amount(self, target: str, state: str) -> float:
+        """Units of ``target`` in ``state`` now."""
+        return self.live[self.rows[(target, state)]]

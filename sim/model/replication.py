@@ -1,0 +1,143 @@
+"""One replication: build the simpy world, run it to the horizon, hand back its trace.
+
+This is the thin simpy core. It knows the scenario and a set of random
+streams, and returns a :class:`Trace`: the ledger's event log, the
+contingents, the backstop level changes and the phase openings. Turning the
+trace into daily series and coverage is done by pure functions elsewhere
+(:mod:`sim.series`, :mod:`sim.coverage`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from .. import effects
+from ..scenario import Scenario
+from ..streams import Streams
+from ..vocabulary import ENABLERS
+from .contingent import Contingent, country_process
+from .ledger import Ledger
+from .phases import Gate, Watch
+
+
+@dataclass
+class Trace:
+    """What happened in one replication, as raw events."""
+
+    targets: tuple[str, ...]
+    rows: dict[tuple[str, str], int]
+    times: np.ndarray
+    row_log: np.ndarray
+    deltas: np.ndarray
+    level_changes: list[tuple[float, str]]
+    contingents: list[Contingent]
+    phase_open: dict[str, float | None]
+
+
+class World:
+    """The live state one replication's processes share."""
+
+    def __init__(self, scenario: Scenario, streams: Streams):
+        self.scenario = scenario
+        self.params = scenario.parameters
+        self.ladder = scenario.us_backstop.ladder
+        self.horizon = float(scenario.horizon_days)
+        self.streams = streams
+        self.env = simpy.Environment()
+        self.components = scenario.components
+        self.ledger = Ledger(self.components + ENABLERS)
+        self.level = scenario.us_backstop.level
+        self.us_enablers = self.ladder.enablers_at(self.level)
+        self.level_changes: list[tuple[float, str]] = [(0.0, self.level)]
+        self.contingents: list[Contingent] = []
+        self.gates: dict[str, Gate] = {}
+        self.watches: list[Watch] = []
+
+    # --- live effects ---------------------------------------------------------------------
+    def provided_now(self) -> dict[str, float]:
+        """Share of each enabler provided now (US level and countries' units in place)."""
+        out = {}
+        for name, enabler in self.params.enablers.items():
+            if name in self.us_enablers:
+                out[name] = 1.0
+            else:
+                out[name] = min(1.0, self.ledger.amount(name, "in_place") / enabler.need)
+        return out
+
+    def deploy_factor_now(self) -> float:
+        return float(effects.deploy_factor(self.provided_now(), self.params))
+
+    def coverage_now(self, component: str) -> float:
+        """Coverage of ``component`` at this instant (same formula as the daily series)."""
+        p = self.params
+        units = self.ledger.amount(component, "in_place") * effects.availability(component, p)
+        factor = effects.component_factor(component, self.provided_now(), p)
+        need = self.scenario.requirements.amount(component)
+        return min(1.0, units * effects.unit_value(component, p) * float(factor) / need)
+
+    def set_level(self, level: str) -> None:
+        self.level = level
+        self.us_enablers = self.ladder.enablers_at(level)
+        self.level_changes.append((self.env.now, level))
+        self._notify(self.env.now, "")
+
+    def _notify(self, t: float, target: str) -> None:
+        for w in self.watches:
+            w.update()
+
+    # --- build ----------------------------------------------------------------------------
+    def build(self) -> None:
+        scn, env = self.scenario, self.env
+        for comp in self.components:
+            phase = scn.phases.get(comp)
+            gate = self.gates[comp] = Gate(env, comp)
+            if phase is None:
+                gate.open()
+            elif phase.start_day is not None:
+                env.process(gate.at(phase.start_day))
+            else:
+                a = phase.after
+                self.watches.append(Watch(gate, lambda c=a.component: self.coverage_now(c), a.coverage, a.for_days))
+        if self.watches:
+            self.ledger.listeners.append(self._notify)
+        for event in scn.events:
+            if event.type == "backstop":
+                env.process(self._backstop_change(event.day, event.level))
+        for country in scn.countries:
+            pledges = {c: country.pledge(c) for c in self.components if country.pledge(c) > 0}
+            pledges.update({e: n for e, n in country.enablers.items() if n > 0})
+            if not pledges:
+                continue
+            for target, n in pledges.items():
+                self.ledger.add(0.0, target, "not_approved", float(n))
+            env.process(country_process(self, country, pledges))
+
+    def _backstop_change(self, day: float, level: str):
+        yield self.env.timeout(day)
+        self.set_level(level)
+
+    def run(self) -> Trace:
+        self.build()
+        if self.watches:
+            for w in self.watches:
+                w.update()
+        self.env.run(until=self.horizon)
+        ledger = self.ledger
+        return Trace(
+            targets=ledger.targets,
+            rows=ledger.rows,
+            times=np.asarray(ledger.times, dtype=float),
+            row_log=np.asarray(ledger.row_log, dtype=np.int64),
+            deltas=np.asarray(ledger.deltas, dtype=float),
+            level_changes=self.level_changes,
+            contingents=self.contingents,
+            phase_open={c: g.opened_at for c, g in self.gates.items()},
+        )
+
+
+def simulate(scenario: Scenario, seed: int, rep: int) -> Trace:
+    """Run replication ``rep`` of ``scenario`` with the streams of ``seed``."""
+    return World(scenario, Streams(seed, rep)).run()

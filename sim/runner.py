@@ -1,0 +1,119 @@
+"""Run a scenario: replications, each with its own streams, reduced to arrays and tables.
+
+A run is build -> simulate -> collect: :func:`run` loops over replications,
+simulates each (:func:`sim.model.replication.simulate`), turns its trace into
+daily series (:func:`sim.coverage.evaluate`) and keeps only those series and
+a compact timeline; the trace itself is dropped before the next replication.
+Saving to files is :mod:`sim.results`; plotting is :mod:`sim.plots`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from .coverage import CAUSES, evaluate
+from .metrics import first_day, gaps
+from .model.replication import simulate
+from .scenario import Scenario
+
+TIMELINE_COLUMNS = ("rep", "country", "component", "amount", "approved", "arrival_day", "departure_day")
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced, with what made it."""
+
+    scenario: Scenario
+    seed: int
+    reps: tuple[int, ...]
+    coverage: np.ndarray  # (R, C, H)
+    shortfall: np.ndarray  # (C, K, H) mean over replications
+    phase_open: np.ndarray  # (R, C) day each component opened, NaN if never
+    timeline: dict[str, list] = field(default_factory=dict)
+    runtime_s: float = 0.0
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        return self.scenario.components
+
+    @property
+    def days(self) -> np.ndarray:
+        return np.arange(self.scenario.horizon_days)
+
+    def metrics(self) -> dict[str, dict[str, np.ndarray]]:
+        """Per component, per replication: mean coverage, IOC/FOC day, gap days, longest gap."""
+        return rep_metrics(self.scenario, self.coverage)
+
+
+def rep_metrics(scenario: Scenario, coverage: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Per-replication scalar outcomes of a (R, C, H) coverage array."""
+    cov = scenario.parameters.coverage
+    out = {}
+    for i, comp in enumerate(scenario.components):
+        series = coverage[:, i, :]
+        gap_days, longest = gaps(series, cov.ioc)
+        out[comp] = {
+            "mean_coverage": series.mean(axis=1),
+            "ioc_day": first_day(series, cov.ioc),
+            "foc_day": first_day(series, cov.foc),
+            "gap_days": gap_days,
+            "longest_gap": longest,
+        }
+    return out
+
+
+def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int | None = None) -> RunResult:
+    """Simulate ``reps`` replications (default: the scenario's) with ``seed`` (default: the scenario's)."""
+    started = time.perf_counter()
+    seed = scenario.seed if seed is None else int(seed)
+    indices = tuple(range(scenario.replications if reps is None else reps)) if not isinstance(reps, Sequence) else tuple(reps)
+    comps = scenario.components
+    R, C, H = len(indices), len(comps), scenario.horizon_days
+    coverage = np.empty((R, C, H))
+    shortfall = np.zeros((C, len(CAUSES), H))
+    phase_open = np.full((R, C), np.nan)
+    timeline: dict[str, list] = {k: [] for k in TIMELINE_COLUMNS}
+    for j, rep in enumerate(indices):
+        trace = simulate(scenario, seed, rep)
+        daily = evaluate(scenario, trace)
+        coverage[j] = daily.coverage
+        shortfall += daily.shortfall
+        for i, comp in enumerate(comps):
+            opened = trace.phase_open.get(comp)
+            phase_open[j, i] = np.nan if opened is None else opened
+        for c in trace.contingents:
+            timeline["rep"].append(rep)
+            timeline["country"].append(c.country)
+            timeline["component"].append(c.target)
+            timeline["amount"].append(c.amount)
+            timeline["approved"].append(c.approved)
+            timeline["arrival_day"].append(c.arrival_day)
+            timeline["departure_day"].append(c.departure_day)
+    if R:
+        shortfall /= R
+    return RunResult(
+        scenario=scenario,
+        seed=seed,
+        reps=indices,
+        coverage=coverage,
+        shortfall=shortfall,
+        phase_open=phase_open,
+        timeline=timeline,
+        runtime_s=time.perf_counter() - started,
+    )
+
+
+def run_reps(scenario: Scenario, seed: int, reps: Sequence[int]) -> dict[str, dict[str, np.ndarray]]:
+    """Per-replication outcomes only (for sweeps): ``{component: {metric: array over reps}}``.
+
+    Each replication depends only on ``(seed, rep)``, so any batching of ``reps`` gives the same values.
+    """
+    comps = scenario.components
+    coverage = np.empty((len(reps), len(comps), scenario.horizon_days))
+    for j, rep in enumerate(reps):
+        coverage[j] = evaluate(scenario, simulate(scenario, seed, rep)).coverage
+    return rep_metrics(scenario, coverage)
