@@ -7,19 +7,28 @@ Scenario files write a duration as a plain number of days or as one of::
     {dist: triangular, low: 5, mode: 10, high: 30}
     {dist: lognormal, median: 14, sigma: 0.5}
 
-A plain number is read as ``{dist: fixed, days: N}``. Every draw takes the
-random generator as an argument; nothing here holds random state.
+A plain number is read as ``{dist: fixed, days: N}``. Every draw inverts the
+distribution function at a uniform taken from the stream passed in, so a
+larger parameter always gives a larger draw from the same stream; nothing
+here holds random state.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from statistics import NormalDist
+from typing import Annotated, Literal, Protocol, Union
 
-import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 NonNegative = Annotated[float, Field(ge=0)]
+_NORMAL = NormalDist()
+
+
+class UniformSource(Protocol):
+    """Anything with ``random() -> float`` in (0, 1): a :class:`sim.streams.Stream` or a numpy Generator."""
+
+    def random(self) -> float: ...
 
 
 class _Dist(BaseModel):
@@ -29,6 +38,13 @@ class _Dist(BaseModel):
     def is_random(self) -> bool:
         """Whether a draw consumes randomness."""
         return True
+
+    def quantile(self, u: float) -> float:  # pragma: no cover - every distribution overrides it
+        raise NotImplementedError
+
+    def draw(self, rng: UniformSource) -> float:
+        """One draw by inversion: the same uniform always gives the same quantile (common random numbers)."""
+        return self.quantile(rng.random())
 
 
 class Fixed(_Dist):
@@ -41,7 +57,10 @@ class Fixed(_Dist):
     def is_random(self) -> bool:
         return False
 
-    def draw(self, rng: np.random.Generator) -> float:
+    def quantile(self, u: float) -> float:
+        return float(self.days)
+
+    def draw(self, rng: UniformSource) -> float:
         return float(self.days)
 
     def mean(self) -> float:
@@ -61,8 +80,8 @@ class Uniform(_Dist):
             raise ValueError("expected low <= high")
         return self
 
-    def draw(self, rng: np.random.Generator) -> float:
-        return float(rng.uniform(self.low, self.high))
+    def quantile(self, u: float) -> float:
+        return self.low + u * (self.high - self.low)
 
     def mean(self) -> float:
         return (self.low + self.high) / 2
@@ -82,10 +101,14 @@ class Triangular(_Dist):
             raise ValueError("expected low <= mode <= high")
         return self
 
-    def draw(self, rng: np.random.Generator) -> float:
-        if self.high == self.low:
-            return float(self.low)
-        return float(rng.triangular(self.low, self.mode, self.high))
+    def quantile(self, u: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        if b == a:
+            return float(a)
+        cut = (c - a) / (b - a)
+        if u < cut:
+            return a + math.sqrt(u * (b - a) * (c - a))
+        return b - math.sqrt((1.0 - u) * (b - a) * (b - c))
 
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
@@ -98,8 +121,10 @@ class Lognormal(_Dist):
     median: Annotated[float, Field(gt=0)]
     sigma: NonNegative
 
-    def draw(self, rng: np.random.Generator) -> float:
-        return float(self.median * math.exp(self.sigma * rng.standard_normal()))
+    def quantile(self, u: float) -> float:
+        if self.sigma == 0:
+            return float(self.median)
+        return self.median * math.exp(self.sigma * _NORMAL.inv_cdf(u))
 
     def mean(self) -> float:
         return self.median * math.exp(self.sigma**2 / 2)

@@ -54,43 +54,52 @@ class World:
         self.level_changes: list[tuple[float, str]] = [(0.0, self.level)]
         self.contingents: list[Contingent] = []
         self.gates: dict[str, Gate] = {}
-        self.watches: list[Watch] = []
+        self.watches: list[tuple[Watch, set[str]]] = []
 
     # --- live effects ---------------------------------------------------------------------
+    def _share(self, enabler: str) -> float:
+        if enabler in self.us_enablers:
+            return 1.0
+        return min(1.0, self.ledger.amount(enabler, "in_place") / self.params.enablers[enabler].need)
+
     def provided_now(self) -> dict[str, float]:
         """Share of each enabler provided now (US level and countries' units in place)."""
-        out = {}
-        for name, enabler in self.params.enablers.items():
-            if name in self.us_enablers:
-                out[name] = 1.0
-            else:
-                out[name] = min(1.0, self.ledger.amount(name, "in_place") / enabler.need)
-        return out
+        return {name: self._share(name) for name in self.params.enablers}
 
     def deploy_factor_now(self) -> float:
         return float(effects.deploy_factor(self.provided_now(), self.params))
 
     def coverage_now(self, component: str) -> float:
-        """Coverage of ``component`` at this instant (same formula as the daily series)."""
+        """Coverage of ``component`` at this instant (same formulas as the daily series)."""
+        scale, missing = self._live[component]
+        factor = 1.0
+        for enabler, m in missing:
+            factor *= 1.0 - (1.0 - m) * (1.0 - self._share(enabler))
+        return min(1.0, self.ledger.amount(component, "in_place") * scale * factor)
+
+    def _prepare_live(self) -> None:
         p = self.params
-        units = self.ledger.amount(component, "in_place") * effects.availability(component, p)
-        factor = effects.component_factor(component, self.provided_now(), p)
-        need = self.scenario.requirements.amount(component)
-        return min(1.0, units * effects.unit_value(component, p) * float(factor) / need)
+        self._live = {}
+        for comp in self.components:
+            scale = effects.availability(comp, p) * effects.unit_value(comp, p) / self.scenario.requirements.amount(comp)
+            missing = tuple((e, en.effects[comp]) for e, en in p.enablers.items() if comp in en.effects)
+            self._live[comp] = (scale, missing)
 
     def set_level(self, level: str) -> None:
         self.level = level
         self.us_enablers = self.ladder.enablers_at(level)
         self.level_changes.append((self.env.now, level))
-        self._notify(self.env.now, "")
+        self._notify(self.env.now, None)
 
-    def _notify(self, t: float, target: str) -> None:
-        for w in self.watches:
-            w.update()
+    def _notify(self, t: float, target: str | None) -> None:
+        for watch, relevant in self.watches:
+            if target is None or target in relevant:
+                watch.update()
 
     # --- build ----------------------------------------------------------------------------
     def build(self) -> None:
         scn, env = self.scenario, self.env
+        self._prepare_live()
         for comp in self.components:
             phase = scn.phases.get(comp)
             gate = self.gates[comp] = Gate(env, comp)
@@ -100,7 +109,9 @@ class World:
                 env.process(gate.at(phase.start_day))
             else:
                 a = phase.after
-                self.watches.append(Watch(gate, lambda c=a.component: self.coverage_now(c), a.coverage, a.for_days))
+                watch = Watch(gate, lambda c=a.component: self.coverage_now(c), a.coverage, a.for_days)
+                relevant = {a.component} | {e for e, _ in self._live[a.component][1]}
+                self.watches.append((watch, relevant))
         if self.watches:
             self.ledger.listeners.append(self._notify)
         for event in scn.events:
@@ -121,9 +132,7 @@ class World:
 
     def run(self) -> Trace:
         self.build()
-        if self.watches:
-            for w in self.watches:
-                w.update()
+        self._notify(0.0, None)
         self.env.run(until=self.horizon)
         ledger = self.ledger
         return Trace(

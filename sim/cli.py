@@ -1,0 +1,92 @@
+"""The command line: parse, call the library, set exit codes.
+
+Every command is a thin layer over the Python API. Problems with input files
+are printed one per line (file, key path, what was expected) with exit
+status 2 and no traceback. ``matplotlib`` is imported only by commands that
+draw.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import ScenarioError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="coalition-sim: discrete-event scenarios of a coalition reassurance force for Ukraine.",
+)
+
+
+def fail(exc: ScenarioError) -> None:
+    """Print every problem on its own line and exit with status 2."""
+    for line in exc.problems:
+        typer.echo(line, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario name>/)"),
+    no_plots: bool = typer.Option(False, "--no-plots", help="write CSV and JSON only"),
+) -> None:
+    """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
+    from .results import summary_table, write_run
+    from .runner import run as run_scenario
+    from .scenario import load_scenario
+
+    try:
+        scn = load_scenario(scenario)
+    except ScenarioError as exc:
+        fail(exc)
+    result = run_scenario(scn, reps=reps, seed=seed)
+    folder = out or Path("plots") / scn.name
+    summary = write_run(result, folder, scenario_file=scenario)
+    if not no_plots:
+        from .plots import draw_run
+
+        draw_run(folder)
+    typer.echo(summary_table(summary))
+    typer.echo(f"wrote {folder}/")
+
+
+@app.command()
+def validate(scenario: Path = typer.Argument(..., help="scenario YAML file")) -> None:
+    """Check a scenario file: exit 0 if valid, else 2 with one line per problem."""
+    from .scenario import load_scenario
+
+    try:
+        scn = load_scenario(scenario)
+    except ScenarioError as exc:
+        fail(exc)
+    typer.echo(f"{scenario}: ok ({scn.name}: {len(scn.countries)} countries, components {', '.join(scn.components)})")
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario file's JSON Schema (from the pydantic models)."""
+    from .scenario import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+# --- more commands register below (sweep, plot, sources, countries) ---------------------------
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except ScenarioError as exc:  # raised outside a command's own handling
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,61 @@
+"""Coverage over time: one panel per component, mean line with a p05-p95 band."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import COLOURS
+from .reading import RunFiles
+
+
+def coverage_figure(run: RunFiles):
+    """Mean coverage with its p05-p95 band, IOC/FOC lines and days, phase openings and events."""
+    import matplotlib.pyplot as plt
+
+    comps = run.components
+    s = run.summary
+    ioc, foc = s["thresholds"]["ioc"], s["thresholds"]["foc"]
+    fig, axes = plt.subplots(len(comps), 1, figsize=(9, 1.9 * len(comps) + 0.8), sharex=True, squeeze=False)
+    days = np.arange(s["horizon_days"])
+    events = run.scenario.get("events", [])
+    for ax, comp in zip(axes[:, 0], comps):
+        c = run.coverage[comp]
+        colour = COLOURS.get(comp, "grey")
+        ax.fill_between(days, c["p05"], c["p95"], color=colour, alpha=0.25, linewidth=0, label="p05-p95")
+        ax.plot(days, c["mean"], color=colour, linewidth=2, label="mean")
+        for level, style in ((ioc, ":"), (foc, "--")):
+            ax.axhline(level, color="0.4", linewidth=0.8, linestyle=style)
+        info = s["components"][comp]
+        for key, label in (("ioc_day", "IOC"), ("foc_day", "FOC")):
+            day = info[key]["median"]
+            if day is not None:
+                y = ioc if label == "IOC" else foc
+                ax.plot([day], [y], marker="o", color="black", markersize=5, zorder=5)
+                ax.annotate(f"{label} d{day:.0f}", (day, y), textcoords="offset points", xytext=(4, -11), fontsize=8)
+        opened = info.get("opens_day", {}).get("median")
+        if opened:
+            ax.axvline(opened, color=colour, linestyle="-.", linewidth=1)
+            ax.annotate("opens", (opened, 1.02), fontsize=7, color=colour, ha="center", annotation_clip=False)
+        for ev in events:
+            day = ev.get("day", ev.get("start_day"))
+            if day is not None:
+                ax.axvline(day, color="crimson", linewidth=0.8, alpha=0.6)
+                ax.annotate(_event_label(ev), (day, 0.04), fontsize=7, color="crimson", rotation=90, va="bottom")
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel(comp)
+        ax.text(0.995, 0.05, f"mean {info['mean_coverage']:.2f}", transform=ax.transAxes, ha="right", fontsize=8)
+        ax.grid(alpha=0.2)
+    axes[0, 0].legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+    axes[-1, 0].set_xlabel("days from ceasefire")
+    fig.suptitle(
+        f"{s['scenario']}: coverage of each component ({s['replications']} replications, US backstop {s['us_backstop']})",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _event_label(ev: dict) -> str:
+    kind = ev.get("type", "event")
+    detail = ev.get("level") or ev.get("country") or ev.get("hub") or ""
+    return f"{kind} {detail}".strip()

@@ -1,0 +1,185 @@
+"""Write a run's results, with the scenario, seed and version that made them.
+
+Files written to the output folder:
+
+``coverage.csv``   ``day,component,mean,p05,p50,p95`` across replications
+``timeline.csv``   one row per contingent and replication
+``shortfall.csv``  ``day,component,cause,mean``: the shortfall split by cause, as fractions of the
+                   requirement (they add up to ``1 - mean coverage`` on each day)
+``summary.json``   milestones, gaps, per-country burden, and the defaults used with their sources
+``scenario.json``  the fully resolved scenario (every default filled in)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from .catalog import Catalog
+from .coverage import CAUSES
+from .metrics import spread
+from .runner import TIMELINE_COLUMNS, RunResult
+from .scenario import load_raw
+
+
+def package_version() -> str:
+    """The installed version of coalition-sim."""
+    try:
+        return version("coalition-sim")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    return f"{x:.4f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
+
+
+def coverage_table(result: RunResult) -> dict[str, np.ndarray]:
+    """Mean and p05/p50/p95 of coverage across replications, per component and day."""
+    cov = result.coverage
+    q = np.percentile(cov, [5, 50, 95], axis=0)
+    return {"mean": cov.mean(axis=0), "p05": q[0], "p50": q[1], "p95": q[2]}
+
+
+def summarise(result: RunResult, scenario_file: str | Path | None = None, catalog: Catalog | None = None) -> dict:
+    """The run's summary as a JSON-ready mapping."""
+    scn = result.scenario
+    mean = result.coverage.mean(axis=0) if len(result.reps) else np.zeros((len(scn.components), scn.horizon_days))
+    metrics = result.metrics()
+    comps = {}
+    for i, comp in enumerate(scn.components):
+        m = metrics[comp]
+        comps[comp] = {
+            "mean_coverage": round(float(mean[i].mean()), 4),
+            "min_mean_coverage": round(float(mean[i].min()), 4),
+            "ioc_day": spread(m["ioc_day"]),
+            "foc_day": spread(m["foc_day"]),
+            "gap_days": spread(m["gap_days"]),
+            "longest_gap_days": spread(m["longest_gap"]),
+            "opens_day": spread(result.phase_open[:, i]),
+        }
+    return {
+        "scenario": scn.name,
+        "description": scn.description,
+        "scenario_file": str(scenario_file) if scenario_file else None,
+        "seed": result.seed,
+        "replications": len(result.reps),
+        "horizon_days": scn.horizon_days,
+        "version": package_version(),
+        "runtime_s": round(result.runtime_s, 3),
+        "us_backstop": scn.us_backstop.level,
+        "thresholds": {"ioc": scn.parameters.coverage.ioc, "foc": scn.parameters.coverage.foc},
+        "components": comps,
+        "countries": country_burden(result),
+        "defaults_used": defaults_used(result, scenario_file, catalog),
+    }
+
+
+def country_burden(result: RunResult) -> dict:
+    """Per country and target: peak numbers in place, approval share, and the total committed with rotation."""
+    scn = result.scenario
+    tl = result.timeline
+    out: dict[str, dict] = {}
+    for country in scn.countries:
+        ratio = country.rotation.ratio if country.rotation else 1
+        rows = [i for i, c in enumerate(tl["country"]) if c == country.name]
+        targets: dict[str, dict] = {}
+        for target in dict.fromkeys(tl["component"][i] for i in rows):
+            sel = [i for i in rows if tl["component"][i] == target]
+            placed = [tl["amount"][i] for i in sel if tl["arrival_day"][i] is not None]
+            peak = max(placed, default=0.0)
+            targets[target] = {
+                "pledged": tl["amount"][sel[0]] if sel else 0.0,
+                "approved_share": round(float(np.mean([tl["approved"][i] for i in sel])), 4),
+                "arrived_share": round(len(placed) / len(sel), 4) if sel else 0.0,
+                "peak_deployed": peak,
+                "peak_deployed_mean": round(float(np.sum(placed) / len(sel)), 2) if sel else 0.0,
+                "rotation_ratio": ratio,
+                "committed_with_rotation": peak * ratio,
+            }
+        out[country.name] = {"ref": country.ref, "stance": country.stance, "contributions": targets}
+    return out
+
+
+def defaults_used(result: RunResult, scenario_file, catalog: Catalog | None) -> dict:
+    """Which catalog defaults the run used, with their source ids or assumption notes."""
+    catalog = catalog or Catalog.load()
+    raw = {}
+    if scenario_file:
+        try:
+            raw = load_raw(scenario_file)
+        except Exception:  # the file was read once already; provenance is best effort
+            raw = {}
+    overrides = raw.get("parameters") or {}
+
+    def overridden(path: str) -> bool:
+        node = overrides
+        for key in path.split("."):
+            if not isinstance(node, dict) or key not in node:
+                return False
+            node = node[key]
+        return True
+
+    params = {p: prov for p, prov in catalog.parameter_provenance.items() if not overridden(p)}
+    countries = {}
+    for c in result.scenario.countries:
+        if c.ref and c.ref in catalog.countries:
+            countries[c.name] = catalog.countries[c.ref].get("provenance", {})
+    levels = {lv["name"]: lv.get("provenance") for lv in catalog.levels}
+    return {"parameters": params, "countries": countries, "backstop": levels}
+
+
+def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path | None = None) -> dict:
+    """Write every result file of a run to ``folder``; return the summary."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scn = result.scenario
+    table = coverage_table(result)
+    with open(folder / "coverage.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["day", "component", "mean", "p05", "p50", "p95"])
+        for d in range(scn.horizon_days):
+            for i, comp in enumerate(scn.components):
+                w.writerow([d, comp] + [_fmt(float(table[k][i, d])) for k in ("mean", "p05", "p50", "p95")])
+    tl = result.timeline
+    with open(folder / "timeline.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(TIMELINE_COLUMNS)
+        for row in zip(*(tl[k] for k in TIMELINE_COLUMNS)):
+            rep, country, comp, amount, approved, arrival, departure = row
+            w.writerow([rep, country, comp, _fmt(float(amount)), "true" if approved else "false",
+                        _fmt(arrival if arrival is None else float(arrival)),
+                        _fmt(departure if departure is None else float(departure))])
+    with open(folder / "shortfall.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["day", "component", "cause", "mean"])
+        for d in range(scn.horizon_days):
+            for i, comp in enumerate(scn.components):
+                for k, cause in enumerate(CAUSES):
+                    w.writerow([d, comp, cause, _fmt(float(result.shortfall[i, k, d]))])
+    summary = summarise(result, scenario_file)
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (folder / "scenario.json").write_text(json.dumps(scn.model_dump(mode="json"), indent=2) + "\n")
+    return summary
+
+
+def summary_table(summary: dict) -> str:
+    """A short plain-text table of a summary for the terminal."""
+    head = f"{summary['scenario']}: {summary['replications']} replications, seed {summary['seed']}, US backstop {summary['us_backstop']}"
+    lines = [head, f"{'component':<13}{'mean cov':>9}{'IOC day':>9}{'FOC day':>9}{'FOC reached':>13}{'gap days':>10}"]
+
+    def day(x):
+        return "never" if x is None else f"{x:.0f}"
+
+    for comp, c in summary["components"].items():
+        lines.append(
+            f"{comp:<13}{c['mean_coverage']:>9.2f}{day(c['ioc_day']['median']):>9}{day(c['foc_day']['median']):>9}"
+            f"{c['foc_day']['reached']:>12.0%} {day(c['gap_days']['median']):>9}"
+        )
+    return "\n".join(lines)

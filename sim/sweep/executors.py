@@ -1,0 +1,185 @@
+"""Where a sweep's tasks run: in this process, a local process pool, or Dask distributed.
+
+Every executor has the same shape: a context manager with ``workers`` (how
+many tasks run at once) and ``run(fn, tasks)``, which yields results in the
+order tasks finish while keeping at most ``2 * workers`` tasks in flight, so
+memory stays flat however many points a sweep has. Results never depend on
+the executor: a task's outcome is a function of the task alone.
+
+Dask is imported only by :class:`DaskExecutor` and is an optional extra
+(``pip install coalition-sim[dask]``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot start or lost its workers (the sweep stops; ``--resume`` continues it)."""
+
+
+class _Base:
+    kind = "base"
+    workers = 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release workers."""
+
+    def describe(self) -> dict:
+        """What ran the sweep (for ``sweep.json``)."""
+        return {"kind": self.kind, "workers": self.workers}
+
+
+class SerialExecutor(_Base):
+    """Run tasks one after another in this process (``--workers 1``)."""
+
+    kind = "serial"
+
+    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        for task in tasks:
+            yield fn(task)
+
+
+def _pool_context():
+    """A forkserver whose server has already imported the worker (fast, thread-safe starts); else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.sweep.worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Windowed(_Base):
+    def _submit(self, fn, task):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _windowed(self, fn, tasks, wait_any, cancel) -> Iterator[Any]:
+        pending: set = set()
+        source = iter(tasks)
+        window = 2 * max(1, self.workers)
+
+        def refill() -> None:
+            while len(pending) < window:
+                task = next(source, None)
+                if task is None:
+                    return
+                pending.add(self._submit(fn, task))
+
+        refill()
+        try:
+            while pending:
+                done = wait_any(pending)
+                for fut in done:
+                    pending.discard(fut)
+                refill()  # keep workers busy while the parent handles results
+                for fut in done:
+                    yield self._result(fut)
+        finally:
+            for fut in pending:
+                cancel(fut)
+
+    def _result(self, fut):
+        return fut.result()
+
+
+class PoolExecutor(_Windowed):
+    """A local pool of ``workers`` processes (``concurrent.futures``)."""
+
+    kind = "local"
+
+    def __init__(self, workers: Optional[int] = None):
+        self.workers = workers or os.cpu_count() or 1
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
+
+    def _submit(self, fn, task):
+        return self._pool.submit(fn, task)
+
+    def _result(self, fut):
+        try:
+            return fut.result()
+        except Exception as exc:  # BrokenProcessPool and the like: a worker died
+            raise ExecutorError(f"a worker process failed ({type(exc).__name__}: {exc})") from exc
+
+    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        yield from self._windowed(fn, tasks, lambda p: wait(p, return_when=FIRST_COMPLETED)[0], lambda f: f.cancel())
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(_Windowed):
+    """Dask distributed: an existing cluster (``scheduler`` address) or a LocalCluster of ``workers`` processes."""
+
+    kind = "dask"
+
+    def __init__(self, workers: Optional[int] = None, scheduler: Optional[str] = None):
+        try:
+            import logging
+
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ExecutorError("--executor dask needs Dask: pip install 'coalition-sim[dask]'") from None
+        self.scheduler = scheduler
+        self._cluster = None
+        try:
+            if scheduler:
+                self._client = Client(scheduler, timeout="30s")
+                self._client.wait_for_workers(1, timeout=60)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            raise ExecutorError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from None
+        self.workers = sum(self._client.nthreads().values()) or 1
+
+    def _submit(self, fn, task):
+        return self._client.submit(fn, task, pure=False)
+
+    def _result(self, fut):
+        try:
+            return fut.result()
+        except Exception as exc:  # a worker was lost, the scheduler went away
+            raise ExecutorError(f"a Dask task failed ({type(exc).__name__}: {exc})") from exc
+
+    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        from distributed import wait as dask_wait
+
+        yield from self._windowed(
+            fn, tasks, lambda p: dask_wait(list(p), return_when="FIRST_COMPLETED").done, lambda f: f.cancel()
+        )
+
+    def describe(self) -> dict:
+        return {"kind": self.kind, "workers": self.workers, "scheduler": self.scheduler or "LocalCluster"}
+
+    def close(self) -> None:
+        for thing in (getattr(self, "_client", None), self._cluster):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass
+
+
+def make_executor(kind: str, workers: Optional[int] = None, scheduler: Optional[str] = None) -> _Base:
+    """The executor for ``--executor`` (``local`` with one worker runs in this process)."""
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler)
+    workers = workers or os.cpu_count() or 1
+    return SerialExecutor() if workers == 1 else PoolExecutor(workers)

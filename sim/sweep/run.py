@@ -1,0 +1,261 @@
+"""The sweep driver: plan tasks, merge replications per point, journal each point, resume.
+
+:func:`run_sweep` takes a loaded :class:`~sim.sweep.spec.Sweep` and an
+executor. Every point uses the same replication indices ``0 .. n-1`` and the
+sweep seed, so replication ``r`` of every point draws from the stream spawned
+from the sweep seed at index ``r`` (common random numbers: points differ by
+their parameters, not by luck). Replications are cut into tasks of about
+``target_task_s`` seconds of work, timed on a short pilot; since a
+replication depends only on ``(seed, r)``, the cut never changes a number.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..runner import run_reps
+from . import store
+from .spec import Sweep
+from .worker import METRICS, Chunk, ChunkResult, run_task
+
+Progress = Callable[[int, int, int, float], None]
+"""``(points_done, points_total, reps_done_this_run, elapsed_s)``."""
+
+
+@dataclass
+class SweepOutcome:
+    """How a sweep went: what ran, how fast, and which points failed."""
+
+    folder: Path
+    points_total: int
+    points_run: int
+    points_resumed: int
+    reps_run: int
+    run_s: float
+    batch_reps: int
+    failures: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def reps_per_s(self) -> float:
+        return self.reps_run / self.run_s if self.run_s > 0 else 0.0
+
+
+def package_version() -> str:
+    """The installed coalition-sim version."""
+    try:
+        return version("coalition-sim")
+    except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
+        return "unknown"
+
+
+def seconds_per_rep(sweep: Sweep, point: int) -> float:
+    """A pilot: seconds one replication of ``point`` takes here (best of two, after a warm-up)."""
+    scn = sweep.scenarios[point]
+    try:
+        run_reps(scn, sweep.seed, [0])
+        best = math.inf
+        for rep in (1, 2):
+            t = time.perf_counter()
+            run_reps(scn, sweep.seed, [rep])
+            best = min(best, time.perf_counter() - t)
+        return max(best, 1e-5)
+    except Exception:  # noqa: BLE001 - a failing point is reported by the sweep itself
+        return 0.01
+
+
+def batch_size(seconds_per_rep: float, reps_pending: int, workers: int, target_task_s: float = 1.0) -> int:
+    """Replications per task: about ``target_task_s`` of work, yet at least four tasks per worker."""
+    by_time = max(1, round(target_task_s / seconds_per_rep))
+    by_balance = max(1, math.ceil(reps_pending / (4 * max(1, workers))))
+    return min(by_time, by_balance)
+
+
+def plan_tasks(sweep: Sweep, points: list[int], batch: int) -> Iterator[list[Chunk]]:
+    """Tasks of ``batch`` replications, in point order; a task may span the end of one point and the next."""
+    task: list[Chunk] = []
+    size = 0
+    for p in points:
+        start = 0
+        while start < sweep.replications:
+            stop = min(sweep.replications, start + batch - size)
+            task.append(Chunk(p, sweep.scenarios[p], sweep.seed, start, stop))
+            size += stop - start
+            start = stop
+            if size >= batch:
+                yield task
+                task, size = [], 0
+    if task:
+        yield task
+
+
+class _Merger:
+    """Collects chunks into whole points; hands back a journal record when a point is complete."""
+
+    def __init__(self, sweep: Sweep):
+        self.sweep = sweep
+        self.partial: dict[int, dict[str, np.ndarray]] = {}
+        self.filled: dict[int, int] = {}
+        self.closed: set[int] = set()
+
+    def add(self, res: ChunkResult) -> Optional[dict]:
+        p = res.point
+        if p in self.closed:
+            return None
+        comps = list(self.sweep.scenarios[p].components)
+        if res.error is not None:
+            self._close(p)
+            return {"point": p, "components": comps, "stats": None, "error": res.error}
+        arrays = self.partial.setdefault(
+            p, {c: np.full((len(METRICS), self.sweep.replications), np.nan) for c in comps}
+        )
+        for comp, values in res.values.items():
+            arrays[comp][:, res.start : res.stop] = values
+        self.filled[p] = self.filled.get(p, 0) + (res.stop - res.start)
+        if self.filled[p] < self.sweep.replications:
+            return None
+        self._close(p)
+        stats = {c: store.point_stats(arrays[c]) for c in comps}
+        return {"point": p, "components": comps, "stats": stats, "error": None}
+
+    def _close(self, p: int) -> None:
+        self.closed.add(p)
+        self.partial.pop(p, None)
+        self.filled.pop(p, None)
+
+
+def sweep_document(sweep: Sweep, executor, status: str, **extra) -> dict:
+    """The contents of ``sweep.json``."""
+    first = sweep.scenarios[0]
+    return {
+        "kind": "sweep",
+        "status": status,
+        "sweep": sweep.resolved(),
+        "seed": sweep.seed,
+        "replications": sweep.replications,
+        "version": package_version(),
+        "fingerprint": sweep.fingerprint(package_version()),
+        "executor": executor.describe(),
+        "components": list(first.components),
+        "horizon_days": first.horizon_days,
+        "python": platform.python_version(),
+        "files": {"results": store.RESULTS, "journal": store.JOURNAL},
+        **extra,
+    }
+
+
+def check_resumable(sweep: Sweep, folder: Path) -> None:
+    """Refuse to resume into a folder that holds a different sweep (or another version's)."""
+    doc = store.read_json(Path(folder) / store.SWEEP_JSON)
+    if doc is None:
+        return
+    if doc.get("fingerprint") != sweep.fingerprint(package_version()):
+        raise ScenarioError.at(
+            str(Path(folder) / store.SWEEP_JSON),
+            "fingerprint",
+            "expected the same sweep, base scenario and version to resume; this folder holds another "
+            "(run without --resume to start again, or choose another --out)",
+        )
+
+
+def run_sweep(
+    sweep: Sweep,
+    folder: Path,
+    executor,
+    *,
+    resume: bool = False,
+    progress: Optional[Progress] = None,
+    target_task_s: float = 1.0,
+    batch_reps: Optional[int] = None,
+    timings: Optional[dict] = None,
+) -> SweepOutcome:
+    """Run every point not yet in ``folder``'s journal; write the journal, ``results.csv``, ``sweep.json``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if resume:
+        check_resumable(sweep, folder)
+    journal = store.Journal(folder)
+    journal.start(resume)
+    records = journal.read() if resume else {}
+    finished = {p for p, rec in records.items() if rec.get("error") is None}
+    pending = [pt.index for pt in sweep.points if pt.index not in finished]
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    timings = dict(timings or {})
+    params = [p.path for p in sweep.parameters]
+    loo = bool(sweep.leave_one_out)
+    head = store.header(params, loo)
+
+    def rebuild() -> None:
+        store.write_results(folder, head, store.rows(sweep.points, records, params, loo))
+
+    store.write_json(folder / store.SWEEP_JSON, sweep_document(sweep, executor, "running", timings=timings))
+    rebuild()
+    t0 = time.perf_counter()
+    per_rep = seconds_per_rep(sweep, pending[0]) if pending and batch_reps is None else 0.0
+    batch = batch_reps or batch_size(per_rep, len(pending) * sweep.replications, executor.workers, target_task_s)
+    timings["pilot_s"] = round(time.perf_counter() - t0, 3)
+    merger = _Merger(sweep)
+    reps_done, status = 0, "interrupted"
+    last_write, write_cost = 0.0, 0.0
+    t_run = time.perf_counter()
+    try:
+        done = len(finished)
+        if progress:
+            progress(done, len(sweep.points), 0, 0.0)
+        for results in executor.run(run_task, plan_tasks(sweep, pending, batch)):
+            for res in results:
+                reps_done += res.stop - res.start
+                rec = merger.add(res)
+                if rec is None:
+                    continue
+                journal.append(rec)
+                records[rec["point"]] = rec
+                done += 1
+                now = time.perf_counter()
+                if now - last_write >= max(0.1, 20 * write_cost):  # keep rewriting under ~5% of the time
+                    rebuild()
+                    last_write, write_cost = time.perf_counter(), time.perf_counter() - now
+            if progress:
+                progress(done, len(sweep.points), reps_done, time.perf_counter() - t_run)
+        failures = sorted((p, r["error"]) for p, r in records.items() if r.get("error"))
+        status = "complete" if not failures else "failed points"
+    finally:
+        run_s = time.perf_counter() - t_run
+        rebuild()
+        failures = sorted((p, r["error"]) for p, r in records.items() if r.get("error"))
+        timings.update(
+            started=started_at,
+            finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            run_s=round(run_s, 3),
+            reps_run=reps_done,
+            reps_per_s=round(reps_done / run_s, 1) if run_s > 0 else None,
+        )
+        doc = sweep_document(
+            sweep,
+            executor,
+            status,
+            batch_reps=batch,
+            points_resumed=len(finished),
+            timings=timings,
+            failures=[{"point": p, "error": e} for p, e in failures],
+        )
+        store.write_json(folder / store.SWEEP_JSON, doc)
+    return SweepOutcome(
+        folder=folder,
+        points_total=len(sweep.points),
+        points_run=len(pending),
+        points_resumed=len(finished),
+        reps_run=reps_done,
+        run_s=run_s,
+        batch_reps=batch,
+        failures=failures,
+    )

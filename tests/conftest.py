@@ -1,0 +1,46 @@
+"""Shared helpers: small scenarios whose exact outcome can be written down."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import sim
+
+LADDER = {
+    "none": [],
+    "intelligence": ["isr"],
+    "logistics": ["airlift", "logistics"],
+    "air_support": ["tanker", "aew", "air_defence", "sead"],
+    "guarantee": [],
+}
+
+BASE = {
+    "name": "small",
+    "horizon_days": 100,
+    "replications": 4,
+    "seed": 1,
+    # the US provides every enabler: coverage factors are 1 unless a test says otherwise
+    "us_backstop": {"level": "air_support", "adds": LADDER},
+    # ... and moves take as long as written, so arrival days can be written down
+    "parameters": {"enablers": {"airlift": {"deploy_factor": 1.0}, "logistics": {"deploy_factor": 1.0}}},
+    "requirements": {"land": {"troops": 1000}},
+    "countries": [],
+}
+
+
+def scenario(**changes) -> sim.Scenario:
+    """A validated small scenario: BASE with ``changes`` merged on top (deep for dicts)."""
+    data = copy.deepcopy(BASE)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = sim.scenario.merge(data[key], value)
+        else:
+            data[key] = value
+    return sim.validate(data, "test.yaml")
+
+
+@pytest.fixture
+def make():
+    return scenario
