@@ -33,6 +33,7 @@ import numpy as np
 
 from . import effects
 from .scenario import Scenario
+from .model.shocks import requirement_series
 from .series import daily_levels, daily_states
 from .vocabulary import LEVELS
 
@@ -89,7 +90,7 @@ def evaluate(scenario: Scenario, trace, requirement: np.ndarray | None = None) -
         provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
 
     base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
-    req = base if requirement is None else requirement
+    req = requirement_series(base, comps, trace.surges) if requirement is None else requirement
     C, K = len(comps), len(CAUSES)
     coverage = np.empty((C, H))
     shortfall = np.empty((C, K, H))
@@ -97,7 +98,7 @@ def evaluate(scenario: Scenario, trace, requirement: np.ndarray | None = None) -
     capability = np.empty((C, H))
     for i, comp in enumerate(comps):
         u = effects.unit_value(comp, params)
-        a = effects.availability(comp, params)
+        a = effects.availability(comp, params, comp in scenario.maintenance)
         state = {s: S[rows[(comp, s)]] for s in _STATE_CAUSES + ("in_place",)}
         placed = state["in_place"] + state["maintenance"]
         available = state["in_place"] * a

@@ -28,9 +28,14 @@ import numpy as np
 from .parameters import Parameters
 
 
-def availability(component: str, params: Parameters) -> float:
-    """Share of units in place that are available (the simple, fixed-availability option)."""
-    if component == "regeneration":
+def availability(component: str, params: Parameters, failures_modelled: bool = False) -> float:
+    """Share of units in place that count as available.
+
+    The simple option is a fixed factor (``parameters.<component>.availability``). Where the
+    scenario models failures and repairs for the component, units under repair are already
+    out of ``in_place`` and the factor is 1.
+    """
+    if component == "regeneration" or failures_modelled:
         return 1.0
     return getattr(params, component).availability
 

@@ -31,6 +31,9 @@ class SkyParameters(_Frozen):
     sorties_per_aircraft_day: Positive = Field(description="sorties one available aircraft flies per day")
     on_station_hours: Positive = Field(description="hours on station per sortie with tanker support")
     aircraft_per_orbit: Positive = Field(description="aircraft on station to hold one orbit")
+    mtbf_days: Positive = Field(description="mean days in service between failures (maintenance model)")
+    mttr_days: Positive = Field(description="mean days one crew takes to repair a failure (maintenance model)")
+    crews_per_detachment: Annotated[int, Field(ge=1)] = Field(description="maintenance crews per detachment")
 
 
 class SeaParameters(_Frozen):
@@ -38,6 +41,20 @@ class SeaParameters(_Frozen):
 
     availability: Fraction = Field(description="share of ships in place that are on station")
     ship_tonnage: Positive = Field(description="tonnes per ship where a pledge gives none")
+    mtbf_days: Positive = Field(description="mean days in service between failures (maintenance model)")
+    mttr_days: Positive = Field(description="mean days one crew takes to repair a failure (maintenance model)")
+    crews_per_detachment: Annotated[int, Field(ge=1)] = Field(description="maintenance crews per detachment")
+
+
+class MontreuxParameters(_Frozen):
+    """The Montreux Convention's limits on warships of non-Black-Sea states."""
+
+    enabled: bool = Field(description="apply the rules below to non-littoral states' ships")
+    max_stay_days: Positive = Field(description="longest stay of a non-littoral warship in the Black Sea")
+    tonnage_cap: Positive = Field(description="aggregate tonnage of non-littoral warships in the Black Sea")
+    straits_closed: bool = Field(description="straits closed to warships (Article 19): only littoral ships count")
+    transit_days: NonNegative = Field(description="days from the straits to station (and back)")
+    port_days: NonNegative = Field(description="days outside the Black Sea before a ship may re-enter")
 
 
 class LandParameters(_Frozen):
@@ -51,6 +68,12 @@ class RegenerationParameters(_Frozen):
 
     trainees_per_trainer_month: Positive = Field(description="trainees one trainer puts through per month")
     course_days: Positive = Field(description="length of one training course, days")
+
+
+class TransitParameters(_Frozen):
+    """What passes the transit hubs."""
+
+    hub_throughput_per_day: dict[str, Positive] = Field(description="default throughput of named hubs, people per day")
 
 
 class RotationParameters(_Frozen):
@@ -90,5 +113,7 @@ class Parameters(_Frozen):
     land: LandParameters
     regeneration: RegenerationParameters
     rotation: RotationParameters
+    montreux: MontreuxParameters
+    transit: TransitParameters
     coverage: CoverageParameters
     enablers: dict[Enabler, EnablerParameters]

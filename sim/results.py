@@ -64,6 +64,20 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
             "longest_gap_days": spread(m["longest_gap"]),
             "opens_day": spread(result.phase_open[:, i]),
         }
+    if result.trained is not None and "regeneration" in comps:
+        comps["regeneration"]["trained_by_horizon"] = spread(result.trained[:, -1])
+    hubs = {}
+    for name, q in result.hub_queue.items():
+        waits = np.asarray(result.hub_waits.get(name, []), dtype=float)
+        hubs[name] = {
+            "mean_queue": round(float(q.mean()), 4) if q.size else 0.0,
+            "mean_wait_days": round(float(waits.mean()), 3) if waits.size else 0.0,
+            "max_wait_days": round(float(waits.max()), 3) if waits.size else 0.0,
+            "contingents_per_replication": round(waits.size / max(1, len(result.reps)), 3),
+        }
+    withdrawn: dict[str, int] = {}
+    for _, country, _day in result.withdrawals:
+        withdrawn[country] = withdrawn.get(country, 0) + 1
     return {
         "scenario": scn.name,
         "description": scn.description,
@@ -76,6 +90,8 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
         "us_backstop": scn.us_backstop.level,
         "thresholds": {"ioc": scn.parameters.coverage.ioc, "foc": scn.parameters.coverage.foc},
         "components": comps,
+        "hubs": hubs,
+        "withdrawals": {k: round(v / max(1, len(result.reps)), 4) for k, v in sorted(withdrawn.items())},
         "countries": country_burden(result),
         "defaults_used": defaults_used(result, scenario_file, catalog),
     }
@@ -152,10 +168,19 @@ def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path |
         w = csv.writer(f)
         w.writerow(TIMELINE_COLUMNS)
         for row in zip(*(tl[k] for k in TIMELINE_COLUMNS)):
-            rep, country, comp, amount, approved, arrival, departure = row
+            rep, country, comp, amount, approved, arrival, departure, hub, wait = row
             w.writerow([rep, country, comp, _fmt(float(amount)), "true" if approved else "false",
                         _fmt(arrival if arrival is None else float(arrival)),
-                        _fmt(departure if departure is None else float(departure))])
+                        _fmt(departure if departure is None else float(departure)),
+                        hub or "", _fmt(wait if wait is None else float(wait))])
+    if result.trained is not None:
+        q = np.percentile(result.trained, [5, 50, 95], axis=0)
+        mean = result.trained.mean(axis=0)
+        with open(folder / "trained.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["day", "mean", "p05", "p50", "p95"])
+            for d in range(scn.horizon_days):
+                w.writerow([d] + [_fmt(float(x)) for x in (mean[d], q[0, d], q[1, d], q[2, d])])
     with open(folder / "shortfall.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["day", "component", "cause", "mean"])

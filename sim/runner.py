@@ -18,9 +18,12 @@ import numpy as np
 from .coverage import CAUSES, evaluate
 from .metrics import first_day, gaps
 from .model.replication import simulate
+from .pipeline import trained
 from .scenario import Scenario
 
-TIMELINE_COLUMNS = ("rep", "country", "component", "amount", "approved", "arrival_day", "departure_day")
+TIMELINE_COLUMNS = (
+    "rep", "country", "component", "amount", "approved", "arrival_day", "departure_day", "hub", "hub_wait_days",
+)
 
 
 @dataclass
@@ -34,6 +37,10 @@ class RunResult:
     shortfall: np.ndarray  # (C, K, H) mean over replications
     phase_open: np.ndarray  # (R, C) day each component opened, NaN if never
     timeline: dict[str, list] = field(default_factory=dict)
+    trained: np.ndarray | None = None  # (R, H) cumulative graduates, where regeneration is simulated
+    hub_queue: dict[str, np.ndarray] = field(default_factory=dict)  # per hub, mean queue per replication
+    hub_waits: dict[str, list] = field(default_factory=dict)  # per hub, every contingent's wait
+    withdrawals: list[tuple[int, str, float]] = field(default_factory=list)  # (rep, country, day)
     runtime_s: float = 0.0
 
     @property
@@ -77,6 +84,12 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
     shortfall = np.zeros((C, len(CAUSES), H))
     phase_open = np.full((R, C), np.nan)
     timeline: dict[str, list] = {k: [] for k in TIMELINE_COLUMNS}
+    regen = comps.index("regeneration") if "regeneration" in comps else None
+    capacity = np.zeros((R, H)) if regen is not None else None
+    hubs = scenario.transit.hubs if scenario.transit else []
+    hub_queue = {h.name: np.zeros(R) for h in hubs}
+    hub_waits: dict[str, list] = {h.name: [] for h in hubs}
+    withdrawals = []
     for j, rep in enumerate(indices):
         trace = simulate(scenario, seed, rep)
         daily = evaluate(scenario, trace)
@@ -85,6 +98,12 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
         for i, comp in enumerate(comps):
             opened = trace.phase_open.get(comp)
             phase_open[j, i] = np.nan if opened is None else opened
+        if regen is not None:
+            capacity[j] = daily.capability[regen]
+        for name, q in trace.hub_queue.items():
+            hub_queue[name][j] = q
+            hub_waits[name].extend(trace.hub_waits[name])
+        withdrawals.extend((rep, country, day) for country, day in trace.withdrawals)
         for c in trace.contingents:
             timeline["rep"].append(rep)
             timeline["country"].append(c.country)
@@ -93,8 +112,13 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
             timeline["approved"].append(c.approved)
             timeline["arrival_day"].append(c.arrival_day)
             timeline["departure_day"].append(c.departure_day)
+            timeline["hub"].append(c.hub)
+            timeline["hub_wait_days"].append(c.hub_wait_days)
     if R:
         shortfall /= R
+    graduates = None
+    if regen is not None:
+        graduates = trained(capacity, scenario.requirements.amount("regeneration"), scenario.parameters.regeneration.course_days)
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -103,6 +127,10 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
         shortfall=shortfall,
         phase_open=phase_open,
         timeline=timeline,
+        trained=graduates,
+        hub_queue=hub_queue,
+        hub_waits=hub_waits,
+        withdrawals=withdrawals,
         runtime_s=time.perf_counter() - started,
     )
 

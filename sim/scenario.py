@@ -185,7 +185,93 @@ class BackstopChange(_Frozen):
     level: Level
 
 
-Event = Annotated[Union[BackstopChange], Field(discriminator="type")]
+class Withdraw(_Frozen):
+    """A country withdraws on ``day``, or at a random time with ``yearly_probability``.
+
+    Without ``country`` a yearly probability applies to every country, each drawn independently.
+    """
+
+    type: Literal["withdraw"]
+    country: Optional[str] = None
+    day: Optional[Day] = None
+    yearly_probability: Optional[Annotated[float, Field(ge=0, lt=1)]] = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.day is None) == (self.yearly_probability is None):
+            raise ValueError("expected exactly one of day or yearly_probability")
+        if self.day is not None and self.country is None:
+            raise ValueError("a withdrawal on a day needs a country")
+        return self
+
+
+class Reinforce(_Frozen):
+    """An approved country sends ``amount`` more units of ``component`` on ``day``."""
+
+    type: Literal["reinforce"]
+    country: str
+    day: Day
+    component: Component
+    amount: Annotated[int, Field(gt=0)]
+
+
+class HubClosure(_Frozen):
+    """Transit hub ``hub`` is closed from ``start_day`` for ``days``."""
+
+    type: Literal["hub_closure"]
+    hub: str
+    start_day: Day
+    days: Annotated[float, Field(gt=0)]
+
+
+class Violations(_Frozen):
+    """Ceasefire violations arrive as a Poisson process; each raises a requirement for a while.
+
+    Each violation raises ``component``'s requirement by ``surge`` (a fraction of the base
+    requirement) for ``days``; overlapping surges add up.
+    """
+
+    type: Literal["violations"]
+    rate_per_year: Annotated[float, Field(ge=0)]
+    component: Component
+    surge: Annotated[float, Field(ge=0)]
+    days: Annotated[float, Field(gt=0)]
+
+
+Event = Annotated[
+    Union[BackstopChange, Withdraw, Reinforce, HubClosure, Violations], Field(discriminator="type")
+]
+
+
+# --- friction: transit and maintenance --------------------------------------------------------
+
+
+class Hub(_Frozen):
+    """A transit hub: people (troops, trainers) pass it at ``throughput_per_day``."""
+
+    name: str
+    throughput_per_day: Annotated[float, Field(gt=0)] = Field(
+        description="people per day (default: parameters.transit.hub_throughput_per_day[name])"
+    )
+
+
+class Transit(_Frozen):
+    """Transit hubs. Countries name theirs with ``via`` (a list: order of preference)."""
+
+    hubs: list[Hub] = Field(default_factory=list)
+
+
+class Maintenance(_Frozen):
+    """Failures and repairs for a component (replaces its fixed availability).
+
+    Each aircraft or ship in place fails after an exponential time with mean ``mtbf_days``,
+    then waits for one of the detachment's ``crews_per_detachment`` crews, which repairs it in
+    an exponential time with mean ``mttr_days``. Unset values come from ``parameters``.
+    """
+
+    mtbf_days: Optional[Annotated[float, Field(gt=0)]] = None
+    mttr_days: Optional[Annotated[float, Field(gt=0)]] = None
+    crews_per_detachment: Optional[Annotated[int, Field(ge=1)]] = None
 
 
 # --- the scenario -----------------------------------------------------------------------------
@@ -204,6 +290,8 @@ class Scenario(_Frozen):
     us_backstop: UsBackstop = UsBackstop()
     phases: dict[Component, Phase] = Field(default_factory=dict)
     events: list[Event] = Field(default_factory=list)
+    transit: Optional[Transit] = None
+    maintenance: dict[Literal["sky", "sea"], Maintenance] = Field(default_factory=dict)
     parameters: Parameters
 
     @model_validator(mode="after")
@@ -222,6 +310,20 @@ class Scenario(_Frozen):
                 raise ValueError(f"phases.{comp}.after.component: {phase.after.component} is not under requirements")
             if phase.after and phase.after.component == comp:
                 raise ValueError(f"phases.{comp}.after.component: a component cannot wait for itself")
+        hubs = {h.name for h in self.transit.hubs} if self.transit else set()
+        if self.transit:
+            for c in self.countries:
+                for hub in [c.via] if isinstance(c.via, str) else (c.via or []):
+                    if hub not in hubs:
+                        raise ValueError(f"countries[{c.name}].via: unknown hub {hub!r}; expected one of {sorted(hubs)}")
+        for i, ev in enumerate(self.events):
+            name = getattr(ev, "country", None)
+            if name is not None and name not in names:
+                raise ValueError(f"events[{i}].country: unknown country {name!r}; expected one of the scenario's countries")
+            if ev.type == "hub_closure" and ev.hub not in hubs:
+                raise ValueError(f"events[{i}].hub: unknown hub {ev.hub!r}; expected one of {sorted(hubs)} (under transit.hubs)")
+            if ev.type in ("reinforce", "violations") and ev.component not in simulated:
+                raise ValueError(f"events[{i}].component: {ev.component} is not under requirements")
         return self
 
     @property
@@ -272,6 +374,15 @@ def resolve(data: Any, file: str, catalog: Catalog) -> dict:
     if problems:
         raise ScenarioError(problems)
     data["parameters"] = merge(catalog.parameter_values, data.get("parameters") or {})
+    transit = data.get("transit")
+    if isinstance(transit, dict) and isinstance(transit.get("hubs"), list):
+        defaults = (data["parameters"].get("transit") or {}).get("hub_throughput_per_day") or {}
+        hubs = []
+        for hub in transit["hubs"]:
+            if isinstance(hub, dict) and "throughput_per_day" not in hub and hub.get("name") in defaults:
+                hub = {**hub, "throughput_per_day": defaults[hub["name"]]}
+            hubs.append(hub)
+        data["transit"] = {**transit, "hubs": hubs}
     backstop = data.get("us_backstop") or {}
     if isinstance(backstop, dict):
         ladder = catalog.ladder_data()
@@ -293,7 +404,8 @@ def _key_path(loc: tuple, data: dict) -> str:
                 if isinstance(entry, dict) and entry.get("name"):
                     label = str(entry["name"])
             parts[-1] = f"{parts[-1]}[{label}]" if parts else f"[{label}]"
-        elif item in ("fixed", "uniform", "triangular", "lognormal", "backstop") or str(item).startswith(
+        elif item in ("fixed", "uniform", "triangular", "lognormal", "backstop", "withdraw", "reinforce",
+                      "hub_closure", "violations") or str(item).startswith(
             "function-"
         ):
             continue  # pydantic's union tags are not keys of the file

@@ -7,28 +7,38 @@ probability and the numbers sent (:class:`sim.backstop.Willingness`).
 
 Each approved contingent (one per component or enabler the country pledges)
 then waits for its component to open, moves (readiness plus movement,
-shortened by enablers), and stays in place. With a rotation it serves
-``tour_days``; the relief comes from a pool of ``ratio`` units, each of which
-needs ``min_dwell_ratio x tour_days`` (and at least the two moves) away from
-theatre between tours. Relief overlaps the outgoing unit, so a pool with
-``ratio >= 1 + min_dwell_ratio`` leaves no gap; a smaller pool leaves gaps of
-``dwell - (ratio - 1) x tour_days`` at each relief.
+shortened by enablers), passes its transit hub if it carries people (land,
+regeneration), and stays in place. Non-littoral ships then follow the
+Montreux rules (:mod:`sim.model.montreux`); everything else rotates.
+
+Rotation: a unit serves ``tour_days``; the relief comes from a pool of
+``ratio`` units, each of which needs ``min_dwell_ratio x tour_days`` (and at
+least the two moves) away from theatre between tours. Relief overlaps the
+outgoing unit, so a pool with ``ratio >= 1 + min_dwell_ratio`` leaves no
+gap; a smaller pool leaves gaps of ``dwell - (ratio - 1) x tour_days``.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+import simpy
 
 from ..backstop import at_least
+from .maintenance import Detachment
+from .montreux import montreux_cycle
 
 if TYPE_CHECKING:
     from ..scenario import Country
     from .replication import World
 
+PEOPLE = ("land", "regeneration")
+"""Targets whose units move through transit hubs (aircraft fly in, ships sail)."""
 
-@dataclass
+
+@dataclass(eq=False)
 class Contingent:
     """One country's pledge to one target (a component or an enabler), in one replication."""
 
@@ -36,9 +46,29 @@ class Contingent:
     target: str
     amount: float
     approved: bool = False
-    arrival_day: float | None = None
-    departure_day: float | None = None
-    peak: float = 0.0
+    arrival_day: Optional[float] = None
+    departure_day: Optional[float] = None
+    hub: Optional[str] = None
+    hub_wait_days: Optional[float] = None
+    where: dict[str, float] = field(default_factory=dict)
+    process: Optional[simpy.Process] = None
+    detachment: Optional[Detachment] = None
+    helpers: list = field(default_factory=list)
+
+    def move(self, world: "World", src: str, dst: str, amount: float | None = None) -> None:
+        """Move ``amount`` (default: all) of this contingent's units from ``src`` to ``dst``."""
+        n = self.where.get(src, 0.0) if amount is None else amount
+        if n == 0:
+            return
+        world.ledger.move(world.env.now, self.target, src, dst, n)
+        self.where[src] = self.where.get(src, 0.0) - n
+        self.where[dst] = self.where.get(dst, 0.0) + n
+
+    def pledge(self, world: "World", state: str, amount: float) -> None:
+        """Add ``amount`` new units in ``state``."""
+        world.ledger.add(world.env.now, self.target, state, amount)
+        self.where[state] = self.where.get(state, 0.0) + amount
+        self.amount = sum(self.where.values())
 
 
 def country_process(world: "World", country: "Country", pledges: dict[str, int]):
@@ -47,10 +77,17 @@ def country_process(world: "World", country: "Country", pledges: dict[str, int])
     delay = country.approval.delay_days.draw(streams.rng(country.name, "approval_delay"))
     draw = streams.rng(country.name, "approval").random()
     moves = {t: country.deploy_days.draw(streams.rng(country.name, "deploy", t)) for t in pledges}
-    contingents = {t: Contingent(country.name, t, float(n)) for t, n in pledges.items()}
-    world.contingents.extend(contingents.values())
-    if delay > 0:
-        yield env.timeout(delay)
+    contingents = []
+    for target, n in pledges.items():
+        c = Contingent(country.name, target, 0.0)
+        c.pledge(world, "not_approved", float(n))
+        contingents.append(c)
+    world.register(country.name, contingents)
+    try:
+        if delay > 0:
+            yield env.timeout(delay)
+    except simpy.Interrupt:
+        return
     level = world.level
     p, factor = country.approval.probability, 1.0
     if level == "guarantee":
@@ -58,36 +95,46 @@ def country_process(world: "World", country: "Country", pledges: dict[str, int])
         p, factor = p + (1.0 - p) * w.approval_uplift, w.contingent_factor
     if not (draw < p and at_least(level, country.requires_backstop)):
         return
-    for target, c in contingents.items():
+    world.approved.add(country.name)
+    for c in contingents:
         if factor != 1.0:
-            scaled = float(round(c.amount * factor))
-            world.ledger.add(env.now, target, "not_approved", scaled - c.amount)
-            c.amount = scaled
+            c.pledge(world, "not_approved", float(round(c.amount * factor)) - c.amount)
         c.approved = True
-        env.process(contingent_process(world, country, c, moves[target]))
+        c.move(world, "not_approved", "phase_wait")
+        c.process = env.process(contingent_process(world, country, c, moves[c.target]))
 
 
 def contingent_process(world: "World", country: "Country", c: Contingent, move_days: float):
-    """Wait for the phase, move, arrive, and rotate."""
-    env, ledger = world.env, world.ledger
-    ledger.move(env.now, c.target, "not_approved", "phase_wait", c.amount)
-    gate = world.gates.get(c.target)
-    if gate is not None and gate.opened_at is None:
-        yield gate.opened
-    ledger.move(env.now, c.target, "phase_wait", "moving", c.amount)
-    move = move_days * world.deploy_factor_now()
-    if move > 0:
-        yield env.timeout(move)
-    ledger.move(env.now, c.target, "moving", "in_place", c.amount)
-    c.arrival_day = env.now
-    c.peak = max(c.peak, c.amount)
-    if country.rotation is not None:
-        yield from rotate(world, c, country.rotation.tour_days, country.rotation.ratio, move)
+    """Wait for the phase, move, pass the hub, arrive; then Montreux or rotation. Ends on withdrawal."""
+    env = world.env
+    try:
+        gate = world.gates.get(c.target)
+        if gate is not None and gate.opened_at is None:
+            yield gate.opened
+        c.move(world, "phase_wait", "moving")
+        move = move_days * world.deploy_factor_now()
+        if move > 0:
+            yield env.timeout(move)
+        if c.target in PEOPLE and world.hubs and country.via:
+            yield from world.pass_hub(c, country.via)
+        c.move(world, "moving", "in_place")
+        c.arrival_day = env.now
+        if c.target == "sea" and world.montreux_applies(country):
+            yield from montreux_cycle(world, c, country)
+            return
+        spec = world.maintenance.get(c.target)
+        if spec is not None:
+            c.detachment = Detachment(world, c, spec)
+            c.detachment.start()
+        if country.rotation is not None:
+            yield from rotate(world, c, country.rotation.tour_days, country.rotation.ratio, move)
+    except simpy.Interrupt:
+        return
 
 
 def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
     """Relieve the unit in place every ``tour`` days from a pool of ``ratio`` units."""
-    env, ledger = world.env, world.ledger
+    env = world.env
     dwell = max(world.params.rotation.min_dwell_ratio * tour, 2.0 * move)
     ready = deque([float("-inf")] * (ratio - 1))  # when each unit at home can be back in theatre
     end = env.now + tour
@@ -96,8 +143,12 @@ def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
         yield env.timeout(end - env.now)
         ready.append(end + dwell)
         relief = ready.popleft()
+        if c.detachment is not None:
+            c.detachment.stop()  # the relief brings its own serviceable aircraft or ships
         if relief > end:
-            ledger.move(env.now, c.target, "in_place", "rotation_gap", c.amount)
+            c.move(world, "in_place", "rotation_gap")
             yield env.timeout(relief - end)
-            ledger.move(env.now, c.target, "rotation_gap", "in_place", c.amount)
+            c.move(world, "rotation_gap", "in_place")
+        if c.detachment is not None:
+            c.detachment.start()
         end = max(relief, end) + tour

@@ -18,9 +18,11 @@ from .. import effects
 from ..scenario import Scenario
 from ..streams import Streams
 from ..vocabulary import ENABLERS
-from .contingent import Contingent, country_process
-from .ledger import Ledger
+from .contingent import Contingent, contingent_process, country_process
+from .ledger import STATES, Ledger
 from .phases import Gate, Watch
+from .shocks import requirement_series, violation_times, withdraw_at_random, withdraw_on
+from .transit import Hub, choose, mean_queue
 
 
 @dataclass
@@ -35,6 +37,11 @@ class Trace:
     level_changes: list[tuple[float, str]]
     contingents: list[Contingent]
     phase_open: dict[str, float | None]
+    surges: list[tuple[str, float, float, float]]
+    hub_queue: dict[str, float]
+    hub_waits: dict[str, list[float]]
+    black_sea_log: list[tuple[str, float, float]]
+    withdrawals: list[tuple[str, float]]
 
 
 class World:
@@ -53,6 +60,24 @@ class World:
         self.us_enablers = self.ladder.enablers_at(self.level)
         self.level_changes: list[tuple[float, str]] = [(0.0, self.level)]
         self.contingents: list[Contingent] = []
+        self.by_country: dict[str, list[Contingent]] = {}
+        self.deciding: dict[str, simpy.Process] = {}
+        self.approved: set[str] = set()
+        self.withdrawn: dict[str, float] = {}
+        self.surges: list[tuple[str, float, float, float]] = []
+        hubs = scenario.transit.hubs if scenario.transit else []
+        self.hubs = {h.name: Hub(self.env, h.name, h.throughput_per_day) for h in hubs}
+        self.maintenance = {}
+        for comp, spec in scenario.maintenance.items():
+            d = getattr(self.params, comp)
+            self.maintenance[comp] = (
+                spec.mtbf_days or d.mtbf_days,
+                spec.mttr_days or d.mttr_days,
+                spec.crews_per_detachment or d.crews_per_detachment,
+            )
+        cap = self.params.montreux.tonnage_cap
+        self.black_sea_tonnage = simpy.Container(self.env, capacity=cap, init=cap)
+        self.black_sea_log: list[tuple[str, float, float]] = []
         self.gates: dict[str, Gate] = {}
         self.watches: list[tuple[Watch, set[str]]] = []
 
@@ -69,6 +94,50 @@ class World:
     def deploy_factor_now(self) -> float:
         return float(effects.deploy_factor(self.provided_now(), self.params))
 
+    def hub_factor_now(self) -> float:
+        return float(effects.hub_factor(self.provided_now(), self.params))
+
+    def montreux_applies(self, country) -> bool:
+        return self.params.montreux.enabled and not country.littoral
+
+    # --- contingents and shocks -----------------------------------------------------------
+    def register(self, country: str, contingents: list[Contingent]) -> None:
+        self.contingents.extend(contingents)
+        self.by_country.setdefault(country, []).extend(contingents)
+
+    def pass_hub(self, c: Contingent, via):
+        """Pass the first open hub on the contingent's route (a sub-process of its life)."""
+        yield from choose(self.hubs, via).pass_through(self, c)
+
+    def withdraw(self, country: str) -> None:
+        """Take every unit of ``country`` out, wherever it is, now."""
+        if country in self.withdrawn:
+            return
+        self.withdrawn[country] = self.env.now
+        deciding = self.deciding.get(country)
+        if deciding is not None and deciding.is_alive:
+            deciding.interrupt()
+        for c in self.by_country.get(country, []):
+            if c.process is not None and c.process.is_alive:
+                c.process.interrupt()
+            if c.detachment is not None:
+                c.detachment.stop()
+            if c.where.get("in_place", 0) > 0 or c.where.get("maintenance", 0) > 0 or c.where.get("straits", 0) > 0 or c.where.get("rotation_gap", 0) > 0:
+                c.departure_day = self.env.now
+            for state in STATES:
+                if state != "withdrawn":
+                    c.move(self, state, "withdrawn")
+
+    def reinforce(self, country, day: float, component: str, amount: int, key: str):
+        yield self.env.timeout(day)
+        if country.name not in self.approved or country.name in self.withdrawn:
+            return
+        c = Contingent(country.name, component, 0.0, approved=True)
+        c.pledge(self, "phase_wait", float(amount))
+        self.register(country.name, [c])
+        move = country.deploy_days.draw(self.streams.rng(country.name, "reinforce", key))
+        c.process = self.env.process(contingent_process(self, country, c, move))
+
     def coverage_now(self, component: str) -> float:
         """Coverage of ``component`` at this instant (same formulas as the daily series)."""
         scale, missing = self._live[component]
@@ -81,7 +150,8 @@ class World:
         p = self.params
         self._live = {}
         for comp in self.components:
-            scale = effects.availability(comp, p) * effects.unit_value(comp, p) / self.scenario.requirements.amount(comp)
+            scale = effects.availability(comp, p, comp in self.maintenance) * effects.unit_value(comp, p)
+            scale /= self.scenario.requirements.amount(comp)
             missing = tuple((e, en.effects[comp]) for e, en in p.enablers.items() if comp in en.effects)
             self._live[comp] = (scale, missing)
 
@@ -114,17 +184,28 @@ class World:
                 self.watches.append((watch, relevant))
         if self.watches:
             self.ledger.listeners.append(self._notify)
-        for event in scn.events:
+        for i, event in enumerate(scn.events):
             if event.type == "backstop":
                 env.process(self._backstop_change(event.day, event.level))
+            elif event.type == "hub_closure":
+                env.process(self.hubs[event.hub].closure(event.start_day, event.days))
+            elif event.type == "withdraw" and event.day is not None:
+                env.process(withdraw_on(self, event.country, event.day))
+            elif event.type == "withdraw":
+                names = [event.country] if event.country else [c.name for c in scn.countries]
+                for name in names:
+                    env.process(withdraw_at_random(self, name, event.yearly_probability, str(i)))
+            elif event.type == "reinforce":
+                env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, str(i)))
+            elif event.type == "violations":
+                for t in violation_times(self, i, event.rate_per_year):
+                    self.surges.append((event.component, t, event.days, event.surge))
         for country in scn.countries:
             pledges = {c: country.pledge(c) for c in self.components if country.pledge(c) > 0}
             pledges.update({e: n for e, n in country.enablers.items() if n > 0})
             if not pledges:
                 continue
-            for target, n in pledges.items():
-                self.ledger.add(0.0, target, "not_approved", float(n))
-            env.process(country_process(self, country, pledges))
+            self.deciding[country.name] = env.process(country_process(self, country, pledges))
 
     def _backstop_change(self, day: float, level: str):
         yield self.env.timeout(day)
@@ -144,6 +225,11 @@ class World:
             level_changes=self.level_changes,
             contingents=self.contingents,
             phase_open={c: g.opened_at for c, g in self.gates.items()},
+            surges=self.surges,
+            hub_queue={name: mean_queue(h.queue_log, self.horizon) for name, h in self.hubs.items()},
+            hub_waits={name: h.waits for name, h in self.hubs.items()},
+            black_sea_log=self.black_sea_log,
+            withdrawals=sorted(self.withdrawn.items(), key=lambda kv: kv[1]),
         )
 
 

@@ -1,0 +1,82 @@
+"""Failures and repairs: availability that emerges instead of a fixed factor.
+
+A detachment is the aircraft (or ships) one country keeps in place for one
+component. Each unit fails after an exponential time in service (mean
+``mtbf_days``) and then waits for one of the detachment's
+``crews_per_detachment`` maintenance crews, a :class:`simpy.Resource`, which
+repairs it in an exponential time (mean ``mttr_days``). This is the
+finite-source queue (the machine-repair model, N machines and c repairers):
+its long-run availability has a closed form (see
+:func:`machine_repair_availability`) that the tests check the simulation
+against.
+"""
+
+from __future__ import annotations
+
+from math import factorial
+from typing import TYPE_CHECKING
+
+import simpy
+
+if TYPE_CHECKING:
+    from .contingent import Contingent
+    from .replication import World
+
+
+def machine_repair_availability(n: int, crews: int, mtbf: float, mttr: float) -> float:
+    """Expected share of ``n`` units up in the machine-repair model with ``crews`` repairers.
+
+    With failure rate ``l = 1/mtbf`` per working unit and repair rate ``m = 1/mttr`` per busy
+    crew, the number down ``k`` has stationary probabilities
+    ``p_k ~ n! / (n-k)! / k! * r^k`` for ``k <= c`` and ``n! / (n-k)! / (c! c^(k-c)) * r^k``
+    above, with ``r = l / m``.
+    """
+    r = mttr / mtbf
+    weights = []
+    for k in range(n + 1):
+        ways = factorial(n) / factorial(n - k)
+        denom = factorial(k) if k <= crews else factorial(crews) * crews ** (k - crews)
+        weights.append(ways / denom * r**k)
+    total = sum(weights)
+    return sum((n - k) * w for k, w in enumerate(weights)) / total / n
+
+
+class Detachment:
+    """The units of one contingent in place, failing and waiting for crews."""
+
+    def __init__(self, world: "World", contingent: "Contingent", spec):
+        self.world = world
+        self.c = contingent
+        self.mtbf, self.mttr, self.crews = spec
+        self.generation = 0
+        self.units: list[simpy.Process] = []
+
+    def start(self) -> None:
+        """Start the failure processes of every unit in place (a fresh detachment)."""
+        env = self.world.env
+        self.generation += 1
+        stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
+        crews = simpy.Resource(env, capacity=self.crews)
+        n = int(round(self.c.where.get("in_place", 0.0)))
+        self.units = [env.process(self._unit(stream, crews)) for _ in range(n)]
+
+    def stop(self) -> None:
+        """Stop every unit (rotation or withdrawal); units under repair count as in place again."""
+        for p in self.units:
+            if p.is_alive:
+                p.interrupt()
+        self.units = []
+        self.c.move(self.world, "maintenance", "in_place")
+
+    def _unit(self, stream, crews: simpy.Resource):
+        env, c, world = self.world.env, self.c, self.world
+        try:
+            while True:
+                yield env.timeout(stream.exponential(self.mtbf))
+                c.move(world, "in_place", "maintenance", 1.0)
+                with crews.request() as req:
+                    yield req
+                    yield env.timeout(stream.exponential(self.mttr))
+                c.move(world, "maintenance", "in_place", 1.0)
+        except simpy.Interrupt:
+            return

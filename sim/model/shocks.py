@@ -1,0 +1,63 @@
+"""Shocks: withdrawals, reinforcements and ceasefire violations.
+
+* A ``withdraw`` event takes a country out on a day, or at an exponential time
+  whose rate gives the stated yearly probability (``-ln(1 - p) / 365`` per day).
+  Every unit of the country, wherever it is, moves to ``withdrawn``.
+* A ``reinforce`` event adds units to an approved, still present country's
+  contingent; they move and arrive like any other.
+* ``violations`` arrive as a Poisson process; each raises a component's
+  requirement for some days. The arrival times are drawn in the simulation
+  and turned into a requirement series after it (:func:`requirement_series`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .replication import World
+
+
+def withdraw_on(world: "World", country: str, day: float):
+    """A process: ``country`` withdraws on ``day``."""
+    yield world.env.timeout(day)
+    world.withdraw(country)
+
+
+def withdraw_at_random(world: "World", country: str, yearly_probability: float, key: str):
+    """A process: ``country`` withdraws after an exponential time with the given yearly probability."""
+    if yearly_probability <= 0:
+        return
+    rate = -math.log(1.0 - yearly_probability) / 365.0
+    t = world.streams.rng(country, "withdraw", key).exponential(1.0 / rate)
+    if t < world.horizon:
+        yield world.env.timeout(t)
+        world.withdraw(country)
+
+
+def violation_times(world: "World", index: int, rate_per_year: float) -> list[float]:
+    """Poisson arrival days of one ``violations`` event, up to the horizon."""
+    if rate_per_year <= 0:
+        return []
+    stream = world.streams.rng("violations", str(index))
+    times, t = [], 0.0
+    while True:
+        t += stream.exponential(365.0 / rate_per_year)
+        if t >= world.horizon:
+            return times
+        times.append(t)
+
+
+def requirement_series(base: np.ndarray, comps: tuple[str, ...], surges: list[tuple[str, float, float, float]]) -> np.ndarray:
+    """Daily requirement (C, H): ``base`` raised by each (component, start, days, surge) while it lasts."""
+    req = base.copy()
+    H = req.shape[1]
+    for comp, start, days, surge in surges:
+        i = comps.index(comp)
+        a, b = int(math.ceil(start)), min(H, int(math.ceil(start + days)))
+        if a < H:
+            req[i, a:b] += base[i, a:b] * surge
+    return req
