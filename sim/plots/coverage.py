@@ -38,9 +38,21 @@ def coverage_figure(run: RunFiles):
             ax.annotate("opens", (opened, 1.02), fontsize=7, color=colour, ha="center", annotation_clip=False)
         for ev in events:
             day = ev.get("day", ev.get("start_day"))
-            if day is not None:
-                ax.axvline(day, color="crimson", linewidth=0.8, alpha=0.6)
-                ax.annotate(_event_label(ev), (day, 0.04), fontsize=7, color="crimson", rotation=90, va="bottom")
+            if day is None or not _concerns(ev, comp):
+                continue
+            if ev.get("type") == "hub_closure":
+                ax.axvspan(day, min(day + ev["days"], days[-1]), color="crimson", alpha=0.07)
+            ax.axvline(day, color="crimson", linewidth=0.8, alpha=0.6)
+            ax.annotate(_event_label(ev), (day, 0.04), fontsize=7, color="crimson", rotation=90, va="bottom")
+        if comp == "regeneration" and run.trained is not None:
+            twin = ax.twinx()
+            t = run.trained
+            twin.fill_between(days, t["p05"], t["p95"], color="0.5", alpha=0.12, linewidth=0)
+            twin.plot(days, t["mean"], color="0.3", linewidth=1.2, linestyle="--", label="trained (cumulative)")
+            twin.set_ylabel("trained", fontsize=8, color="0.3")
+            twin.tick_params(labelsize=7, colors="0.3")
+            twin.set_ylim(bottom=0)
+            twin.legend(loc="center right", fontsize=7, frameon=False)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel(comp)
         ax.text(0.995, 0.05, f"mean {info['mean_coverage']:.2f}", transform=ax.transAxes, ha="right", fontsize=8)
@@ -53,6 +65,15 @@ def coverage_figure(run: RunFiles):
     )
     fig.tight_layout()
     return fig
+
+
+def _concerns(ev: dict, comp: str) -> bool:
+    """Whether an event is drawn on a component's panel."""
+    if ev.get("type") == "hub_closure":
+        return comp in ("land", "regeneration")
+    if ev.get("type") == "reinforce":
+        return ev.get("component") == comp
+    return True
 
 
 def _event_label(ev: dict) -> str:

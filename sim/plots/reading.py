@@ -20,6 +20,7 @@ class RunFiles:
     coverage: dict[str, dict[str, np.ndarray]]  # component -> mean/p05/p50/p95 -> (H,)
     shortfall: dict[str, dict[str, np.ndarray]]  # component -> cause -> (H,)
     timeline: list[dict]
+    trained: dict[str, np.ndarray] | None = None  # mean/p05/p50/p95 cumulative graduates per day
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -43,4 +44,8 @@ def read_run(folder: Path) -> RunFiles:
         for r in _read_csv(folder / "shortfall.csv"):
             series = short[r["component"]].setdefault(r["cause"], np.zeros(H))
             series[int(r["day"])] = float(r["mean"] or 0)
-    return RunFiles(summary, scenario, comps, cov, short, _read_csv(folder / "timeline.csv"))
+    trained = None
+    if (folder / "trained.csv").exists():
+        rows = _read_csv(folder / "trained.csv")
+        trained = {k: np.array([float(r[k]) for r in rows]) for k in ("mean", "p05", "p50", "p95")}
+    return RunFiles(summary, scenario, comps, cov, short, _read_csv(folder / "timeline.csv"), trained)

@@ -12,6 +12,8 @@ def arrival_rows(run: RunFiles) -> list[dict]:
     """Per (country, component): arrival share and median/p05/p95 arrival day among arrivals."""
     groups: dict[tuple[str, str], list] = {}
     for r in run.timeline:
+        if r["component"] not in run.components:
+            continue  # enablers are in timeline.csv but not on the chart
         groups.setdefault((r["country"], r["component"]), []).append(r)
     out = []
     for (country, comp), rows in groups.items():
@@ -47,9 +49,11 @@ def timeline_figure(run: RunFiles):
     ax.set_yticks([])
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_xlim(0, H)
-    ax.set_xlabel("days from ceasefire (bar from median arrival; whiskers p05-p95; right: share of replications it arrives)")
+    ax.set_xlabel("days from ceasefire: bar from median arrival, whiskers p05-p95 arrival; right: share of replications it arrives",
+                  fontsize=8)
     comps = sorted({r["component"] for r in rows}, key=lambda c: list(COLOURS).index(c) if c in COLOURS else 99)
-    ax.legend(handles=[Patch(color=COLOURS.get(c, "0.5"), label=c) for c in comps], loc="lower right", fontsize=8)
+    ax.legend(handles=[Patch(color=COLOURS.get(c, "0.5"), label=c) for c in comps], loc="upper center",
+              bbox_to_anchor=(0.5, -0.06 - 1.2 / (0.28 * len(rows) + 1.6)), ncol=len(comps), fontsize=8, frameon=False)
     s = run.summary
     ax.set_title(f"{s['scenario']}: arrivals by country and component ({s['replications']} replications)", fontsize=11)
     ax.grid(axis="x", alpha=0.2)

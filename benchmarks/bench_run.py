@@ -1,0 +1,191 @@
+"""Benchmark of one scenario run: speed, cost per simpy event, post-processing share, memory.
+
+Every figure is a ratio to a baseline measured in the same run, so results carry across machines:
+
+* replications per second of the baseline scenario (friction on), and of the same scenario with
+  friction off (no hubs, failures, Montreux or shocks): the friction slowdown;
+* the simulator's cost per simpy event against a bare simpy loop with the same event mix (the
+  same numbers of processes, timeouts, resource requests and container gets/puts);
+* the share of a replication spent building daily series and statistics with numpy;
+* memory growth per replication against the size of the daily series kept;
+* ``coalition-sim --help`` against importing simpy, numpy and typer alone.
+
+Run: ``python benchmarks/bench_run.py [--reps N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+import simpy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sim  # noqa: E402
+from sim.coverage import evaluate  # noqa: E402
+from sim.model.replication import World  # noqa: E402
+from sim.runner import rep_metrics  # noqa: E402
+from sim.streams import Streams  # noqa: E402
+
+
+def without_friction(path: Path) -> sim.Scenario:
+    raw = sim.load_raw(path)
+    for key in ("transit", "maintenance", "events"):
+        raw.pop(key, None)
+    raw["parameters"] = sim.scenario.merge(raw.get("parameters") or {}, {"montreux": {"enabled": False}})
+    return sim.validate(raw, str(path))
+
+
+def event_mix(scn: sim.Scenario, seed: int, reps: range) -> tuple[Counter, float, float]:
+    """Count processed events by kind; time simulate and post-processing separately."""
+    mix: Counter = Counter()
+    t_sim = t_post = 0.0
+    for rep in reps:
+        world = World(scn, Streams(seed, rep))
+        env = world.env
+        step = env.step
+
+        def counting_step(step=step, env=env):
+            mix[type(env._queue[0][3]).__name__] += 1
+            step()
+
+        env.step = counting_step
+        world.run()
+    for rep in reps:  # timed without the counting hook
+        t0 = time.perf_counter()
+        trace = World(scn, Streams(seed, rep)).run()
+        t1 = time.perf_counter()
+        daily = evaluate(scn, trace)
+        rep_metrics(scn, daily.coverage[None])
+        t_post += time.perf_counter() - t1
+        t_sim += t1 - t0
+    return mix, t_sim, t_post
+
+
+def bare_loop(mix: Counter, n_processes: int) -> float:
+    """A bare simpy run with the same numbers of processes, timeouts, requests and container events."""
+    env = simpy.Environment()
+    timeouts = mix["Timeout"]
+    requests = mix["Request"]
+    gets = mix["ContainerGet"]
+    crews = simpy.Resource(env, capacity=2)
+    tank = simpy.Container(env, capacity=10**9, init=10**9)
+    per = max(1, timeouts // max(1, n_processes))
+
+    def proc(env, k):
+        for i in range(per):
+            yield env.timeout(1.0 + (k * 7 + i) % 13)
+            if i < requests // n_processes:
+                with crews.request() as req:
+                    yield req
+            if i < gets // n_processes:
+                yield tank.get(1)
+                yield tank.put(1)
+
+    for k in range(n_processes):
+        env.process(proc(env, k))
+    t0 = time.perf_counter()
+    env.run()
+    return time.perf_counter() - t0
+
+
+def count_bare(mix: Counter, n_processes: int) -> int:
+    env = simpy.Environment()
+    n = 0
+    step = env.step
+
+    def counting():
+        nonlocal n
+        n += 1
+        step()
+
+    env.step = counting
+    timeouts, requests, gets = mix["Timeout"], mix["Request"], mix["ContainerGet"]
+    crews = simpy.Resource(env, capacity=2)
+    tank = simpy.Container(env, capacity=10**9, init=10**9)
+    per = max(1, timeouts // max(1, n_processes))
+
+    def proc(env, k):
+        for i in range(per):
+            yield env.timeout(1.0 + (k * 7 + i) % 13)
+            if i < requests // n_processes:
+                with crews.request() as req:
+                    yield req
+            if i < gets // n_processes:
+                yield tank.get(1)
+                yield tank.put(1)
+
+    for k in range(n_processes):
+        env.process(proc(env, k))
+    env.run()
+    return n
+
+
+def import_time(code: str, repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=100)
+    ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "baseline.yaml"))
+    args = ap.parse_args()
+    path = Path(args.scenario)
+    friction = sim.load_scenario(path)
+    plain = without_friction(path)
+    reps = range(args.reps)
+
+    print(f"scenario {friction.name}, {args.reps} replications, horizon {friction.horizon_days} days\n")
+    rows = {}
+    for name, scn in (("friction off", plain), ("friction on", friction)):
+        t0 = time.perf_counter()
+        sim.run(scn, reps=args.reps, seed=1)
+        total = time.perf_counter() - t0
+        mix, t_sim, t_post = event_mix(scn, 1, reps)
+        events = sum(mix.values())
+        processes = mix["Initialize"] or 1
+        bare = min(bare_loop(mix, processes) for _ in range(3))
+        bare_events = count_bare(mix, processes)
+        per_sim, per_bare = t_sim / events, bare / bare_events
+        rows[name] = total / args.reps
+        print(f"{name}:")
+        print(f"  replications per second      {args.reps / total:10.1f}   (run(): simulate + series + statistics)")
+        print(f"  simpy events per replication {events / args.reps:10.0f}   {dict(mix.most_common(6))}")
+        print(f"  cost per event vs bare simpy {per_sim / per_bare:10.2f}x  ({per_sim * 1e6:.2f} us vs {per_bare * 1e6:.2f} us, "
+              f"bare loop of {bare_events} events, same mix)")
+        print(f"  series + statistics share    {t_post / (t_sim + t_post):10.1%}   of a replication")
+    print(f"\nfriction slowdown per replication  {rows['friction on'] / rows['friction off']:.2f}x  (target <= 3x)")
+
+    # memory: what a run keeps per replication against the daily series it must keep
+    tracemalloc.start()
+    sim.run(friction, reps=10, seed=2)
+    small = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    r = sim.run(friction, reps=60, seed=2)
+    big = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    series = r.coverage[0].nbytes
+    print(f"memory kept per extra replication   {(big - small) / 50 / 1024:.1f} KiB "
+          f"(daily coverage series alone {series / 1024:.1f} KiB; the rest is the timeline rows)")
+    del r
+
+    base = import_time("import simpy, numpy, typer")
+    cli = import_time("import sys; sys.argv=['coalition-sim','--help']; from sim.cli import main; main()")
+    print(f"coalition-sim --help vs importing simpy+numpy+typer  {cli / base:.2f}x ({cli * 1e3:.0f} ms vs {base * 1e3:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
