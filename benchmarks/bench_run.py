@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
-from sim.coverage import evaluate  # noqa: E402
+from sim.coverage import evaluate_batch  # noqa: E402
 from sim.model.replication import World  # noqa: E402
-from sim.runner import rep_metrics  # noqa: E402
+from sim.runner import BATCH, rep_metrics  # noqa: E402
 from sim.streams import Streams  # noqa: E402
 
 
@@ -59,12 +59,12 @@ def event_mix(scn: sim.Scenario, seed: int, reps: range) -> tuple[Counter, float
 
         env.step = counting_step
         world.run()
-    for rep in reps:  # timed without the counting hook
+    for first in range(0, len(reps), BATCH):  # timed without the counting hook, batched as run() does
         t0 = time.perf_counter()
-        trace = World(scn, Streams(seed, rep)).run()
+        traces = [World(scn, Streams(seed, rep)).run() for rep in reps[first : first + BATCH]]
         t1 = time.perf_counter()
-        daily = evaluate(scn, trace)
-        rep_metrics(scn, daily.coverage[None])
+        daily = evaluate_batch(scn, traces)
+        rep_metrics(scn, daily.coverage)
         t_post += time.perf_counter() - t1
         t_sim += t1 - t0
     return mix, t_sim, t_post
@@ -171,16 +171,19 @@ def main() -> None:
 
     # memory: what a run keeps per replication against the daily series it must keep
     tracemalloc.start()
-    sim.run(friction, reps=10, seed=2)
-    small = tracemalloc.get_traced_memory()[0]
-    tracemalloc.reset_peak()
-    r = sim.run(friction, reps=60, seed=2)
-    big = tracemalloc.get_traced_memory()[0]
+    base_mem = tracemalloc.get_traced_memory()[0]
+    r10 = sim.run(friction, reps=10, seed=2)
+    m10 = tracemalloc.get_traced_memory()[0] - base_mem
+    del r10
+    base_mem = tracemalloc.get_traced_memory()[0]
+    r100 = sim.run(friction, reps=100, seed=2)
+    m100 = tracemalloc.get_traced_memory()[0] - base_mem
     tracemalloc.stop()
-    series = r.coverage[0].nbytes
-    print(f"memory kept per extra replication   {(big - small) / 50 / 1024:.1f} KiB "
-          f"(daily coverage series alone {series / 1024:.1f} KiB; the rest is the timeline rows)")
-    del r
+    series = r100.coverage[0].nbytes + (r100.trained[0].nbytes if r100.trained is not None else 0)
+    per_rep = (m100 - m10) / 90
+    print(f"memory kept per extra replication   {per_rep / 1024:.1f} KiB = {per_rep / series:.2f}x the daily series "
+          f"it must keep ({series / 1024:.1f} KiB); the rest is its timeline rows")
+    del r100
 
     base = import_time("import simpy, numpy, typer")
     cli = import_time("import sys; sys.argv=['coalition-sim','--help']; from sim.cli import main; main()")

@@ -55,60 +55,75 @@ _STATE_CAUSES = ("not_approved", "withdrawn", "phase_wait", "moving", "rotation_
 
 @dataclass
 class Daily:
-    """Daily series of one replication (components in scenario order)."""
+    """Daily series of a batch of replications (components in scenario order)."""
 
-    coverage: np.ndarray  # (C, H) in [0, 1]
-    shortfall: np.ndarray  # (C, K, H) fractions of the requirement, summing to 1 - coverage over K
-    in_place: np.ndarray  # (C, H) units in place, including those in maintenance
-    capability: np.ndarray  # (C, H) in the requirement's unit
+    coverage: np.ndarray  # (R, C, H) in [0, 1]
+    shortfall: np.ndarray  # (R, C, K, H) fractions of the requirement, summing to 1 - coverage over K
+    in_place: np.ndarray  # (R, C, H) units in place, including those in maintenance
+    capability: np.ndarray  # (R, C, H) in the requirement's unit
 
 
 def charge(gross: np.ndarray, shortfall: np.ndarray) -> np.ndarray:
-    """Charge ``shortfall`` (H,) to causes in order: ``gross`` is (K, H); parts sum to the shortfall."""
+    """Charge ``shortfall`` (...) to causes in order: ``gross`` is (K, ...); parts sum to the shortfall."""
     cum = np.cumsum(gross, axis=0)
     upto = np.minimum(cum, shortfall)
     before = np.minimum(cum - gross, shortfall)
     return np.maximum(upto - before, 0.0)
 
 
-def evaluate(scenario: Scenario, trace, requirement: np.ndarray | None = None) -> Daily:
-    """Daily coverage and shortfall of every component from a :class:`~sim.model.replication.Trace`.
+def evaluate(scenario: Scenario, trace) -> Daily:
+    """Daily coverage and shortfall of one replication's trace (arrays without the leading R axis)."""
+    d = evaluate_batch(scenario, [trace])
+    return Daily(d.coverage[0], d.shortfall[0], d.in_place[0], d.capability[0])
 
-    ``requirement`` (C, H) overrides the scenario's constant requirement (e.g. with surges).
+
+def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
+    """Daily coverage and shortfall of every component for a batch of traces.
+
+    The replications are stacked on a leading axis so each numpy operation runs once per batch,
+    not once per replication.
     """
     H = scenario.horizon_days
     params = scenario.parameters
     comps = scenario.components
-    S = daily_states(trace.times, trace.row_log, trace.deltas, len(trace.rows), H)
-    rows = trace.rows
-    levels = daily_levels(trace.level_changes, H)
+    R = len(traces)
+    rows = traces[0].rows
+    n = len(rows)
+    offsets = np.repeat(np.arange(R) * n, [len(t.times) for t in traces])
+    S = daily_states(
+        np.concatenate([t.times for t in traces]),
+        np.concatenate([t.row_log for t in traces]) + offsets,
+        np.concatenate([t.deltas for t in traces]),
+        R * n,
+        H,
+    ).reshape(R, n, H)
+    levels = np.stack([daily_levels(t.level_changes, H) for t in traces])
     ladder = scenario.us_backstop.ladder
     by_level = [ladder.enablers_at(lv) for lv in LEVELS]
     provided = {}
     for name in params.enablers:
         by_us = np.array([name in by_level[i] for i in range(len(LEVELS))])[levels]
-        provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
+        provided[name] = effects.provided_share(name, by_us, S[:, rows[(name, "in_place")]], params)
 
     base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
-    req = requirement_series(base, comps, trace.surges) if requirement is None else requirement
+    req = np.stack([requirement_series(base, comps, t.surges) for t in traces])  # (R, C, H)
     C, K = len(comps), len(CAUSES)
-    coverage = np.empty((C, H))
-    shortfall = np.empty((C, K, H))
-    in_place = np.empty((C, H))
-    capability = np.empty((C, H))
+    coverage = np.empty((R, C, H))
+    shortfall = np.empty((R, C, K, H))
+    in_place = np.empty((R, C, H))
+    capability = np.empty((R, C, H))
     for i, comp in enumerate(comps):
         u = effects.unit_value(comp, params)
         a = effects.availability(comp, params, comp in scenario.maintenance)
-        state = {s: S[rows[(comp, s)]] for s in _STATE_CAUSES + ("in_place",)}
-        placed = state["in_place"] + state["maintenance"]
+        state = {st: S[:, rows[(comp, st)]] for st in _STATE_CAUSES + ("in_place",)}
         available = state["in_place"] * a
         unavailable = state["maintenance"] + state["in_place"] * (1.0 - a)
-        factor = np.broadcast_to(effects.component_factor(comp, provided, params), (H,))
+        factor = np.broadcast_to(effects.component_factor(comp, provided, params), (R, H))
         cap = available * u * factor
-        pledged = sum(S[rows[(comp, s)]] for s in _STATE_CAUSES + ("in_place",)) * u
+        pledged = sum(state.values()) * u
         gross = np.stack(
             [
-                req[i] - base[i],
+                req[:, i] - base[i],
                 np.maximum(0.0, base[i] - pledged),
                 state["not_approved"] * u,
                 state["withdrawn"] * u,
@@ -120,9 +135,9 @@ def evaluate(scenario: Scenario, trace, requirement: np.ndarray | None = None) -
                 available * u * (1.0 - factor),
             ]
         )
-        short = np.maximum(0.0, req[i] - cap)
-        coverage[i] = np.minimum(1.0, cap / req[i])
-        shortfall[i] = charge(gross, short) / req[i]
-        in_place[i] = placed
-        capability[i] = cap
+        short = np.maximum(0.0, req[:, i] - cap)
+        coverage[:, i] = np.minimum(1.0, cap / req[:, i])
+        shortfall[:, i] = np.moveaxis(charge(gross, short) / req[:, i], 0, 1)
+        in_place[:, i] = state["in_place"] + state["maintenance"]
+        capability[:, i] = cap
     return Daily(coverage=coverage, shortfall=shortfall, in_place=in_place, capability=capability)

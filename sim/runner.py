@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .coverage import CAUSES, evaluate
+from .coverage import CAUSES, evaluate_batch
 from .metrics import first_day, gaps
 from .model.replication import simulate
 from .pipeline import trained
@@ -73,6 +73,31 @@ def rep_metrics(scenario: Scenario, coverage: np.ndarray) -> dict[str, dict[str,
     return out
 
 
+BATCH = 32
+"""Replications simulated before their daily series are built together (memory vs numpy overhead)."""
+
+
+def record(j, rep, trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps) -> None:
+    """Keep what a replication's trace says beyond its daily series: openings, hubs, the timeline."""
+    for i, comp in enumerate(comps):
+        opened = trace.phase_open.get(comp)
+        phase_open[j, i] = np.nan if opened is None else opened
+    for name, q in trace.hub_queue.items():
+        hub_queue[name][j] = q
+        hub_waits[name].extend(trace.hub_waits[name])
+    withdrawals.extend((rep, country, day) for country, day in trace.withdrawals)
+    for c in trace.contingents:
+        timeline["rep"].append(rep)
+        timeline["country"].append(c.country)
+        timeline["component"].append(c.target)
+        timeline["amount"].append(c.amount)
+        timeline["approved"].append(c.approved)
+        timeline["arrival_day"].append(c.arrival_day)
+        timeline["departure_day"].append(c.departure_day)
+        timeline["hub"].append(c.hub)
+        timeline["hub_wait_days"].append(c.hub_wait_days)
+
+
 def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int | None = None) -> RunResult:
     """Simulate ``reps`` replications (default: the scenario's) with ``seed`` (default: the scenario's)."""
     started = time.perf_counter()
@@ -90,30 +115,17 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
     hub_queue = {h.name: np.zeros(R) for h in hubs}
     hub_waits: dict[str, list] = {h.name: [] for h in hubs}
     withdrawals = []
-    for j, rep in enumerate(indices):
-        trace = simulate(scenario, seed, rep)
-        daily = evaluate(scenario, trace)
-        coverage[j] = daily.coverage
-        shortfall += daily.shortfall
-        for i, comp in enumerate(comps):
-            opened = trace.phase_open.get(comp)
-            phase_open[j, i] = np.nan if opened is None else opened
+    for first in range(0, R, BATCH):
+        batch = range(first, min(R, first + BATCH))
+        traces = [simulate(scenario, seed, indices[j]) for j in batch]
+        daily = evaluate_batch(scenario, traces)
+        coverage[batch.start : batch.stop] = daily.coverage
+        shortfall += daily.shortfall.sum(axis=0)
         if regen is not None:
-            capacity[j] = daily.capability[regen]
-        for name, q in trace.hub_queue.items():
-            hub_queue[name][j] = q
-            hub_waits[name].extend(trace.hub_waits[name])
-        withdrawals.extend((rep, country, day) for country, day in trace.withdrawals)
-        for c in trace.contingents:
-            timeline["rep"].append(rep)
-            timeline["country"].append(c.country)
-            timeline["component"].append(c.target)
-            timeline["amount"].append(c.amount)
-            timeline["approved"].append(c.approved)
-            timeline["arrival_day"].append(c.arrival_day)
-            timeline["departure_day"].append(c.departure_day)
-            timeline["hub"].append(c.hub)
-            timeline["hub_wait_days"].append(c.hub_wait_days)
+            capacity[batch.start : batch.stop] = daily.capability[:, regen]
+        for j, trace in zip(batch, traces):
+            record(j, indices[j], trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps)
+        del traces, daily
     if R:
         shortfall /= R
     graduates = None
@@ -142,6 +154,7 @@ def run_reps(scenario: Scenario, seed: int, reps: Sequence[int]) -> dict[str, di
     """
     comps = scenario.components
     coverage = np.empty((len(reps), len(comps), scenario.horizon_days))
-    for j, rep in enumerate(reps):
-        coverage[j] = evaluate(scenario, simulate(scenario, seed, rep)).coverage
+    for first in range(0, len(reps), BATCH):
+        batch = list(reps[first : first + BATCH])
+        coverage[first : first + len(batch)] = evaluate_batch(scenario, [simulate(scenario, seed, r) for r in batch]).coverage
     return rep_metrics(scenario, coverage)

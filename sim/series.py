@@ -17,10 +17,12 @@ def daily_states(times: np.ndarray, rows: np.ndarray, deltas: np.ndarray, n_rows
     """Amount in each row on days ``0 .. horizon-1``: shape ``(n_rows, horizon)``."""
     day = np.ceil(times).astype(np.int64)
     keep = day < horizon
-    flat = rows[keep] * horizon + day[keep]
-    totals = np.bincount(flat, weights=deltas[keep], minlength=n_rows * horizon)
-    out = np.cumsum(totals.reshape(n_rows, horizon), axis=1)
-    out[np.abs(out) < 1e-9] = 0.0
+    used, compact = np.unique(rows[keep], return_inverse=True)  # only rows that ever change
+    totals = np.bincount(compact * horizon + day[keep], weights=deltas[keep], minlength=len(used) * horizon)
+    series = np.cumsum(totals.reshape(len(used), horizon), axis=1)
+    series[np.abs(series) < 1e-9] = 0.0
+    out = np.zeros((n_rows, horizon))
+    out[used] = series
     return out
 
 
