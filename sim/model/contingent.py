@@ -151,4 +151,4 @@ def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
             c.move(world, "rotation_gap", "in_place")
         if c.detachment is not None:
             c.detachment.start()
-        end = max(relief, end) + tour
+        end = (relief if relief > end else end) + tour
