@@ -81,6 +81,64 @@ def schema() -> None:
 
 # --- more commands register below (sweep, plot, sources, countries) ---------------------------
 
+from .sweep.cli import sweep_command  # noqa: E402 - light: the sweep's heavy imports happen inside the command
+
+app.command("sweep")(sweep_command)
+
+
+@app.command()
+def sources(
+    query: Optional[list[str]] = typer.Argument(
+        None,
+        help="a country (France; 'France land.troops'), a parameter path or prefix (sky.availability, "
+        "enablers.tanker), a backstop level (guarantee; 'backstop' for all) or a source id",
+        show_default=False,
+    ),
+) -> None:
+    """Where a number comes from: without QUERY every source; with it, the values and their sources."""
+    from .catalog import Catalog
+    from .provenance import UnknownQuery, explain, source_list
+
+    try:
+        catalog = Catalog.load()
+    except ScenarioError as exc:
+        fail(exc)
+    if not query:
+        typer.echo(source_list(catalog))
+        return
+    try:
+        typer.echo(explain(catalog, " ".join(query)))
+    except UnknownQuery as exc:
+        typer.echo(str(exc.args[0]), err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def countries() -> None:
+    """The country catalog (seeds/countries.yaml) as a table: stance, conditions, contributions."""
+    from .catalog import Catalog
+    from .provenance import catalog_table
+
+    try:
+        catalog = Catalog.load()
+    except ScenarioError as exc:
+        fail(exc)
+    typer.echo(catalog_table(catalog))
+
+
+@app.command()
+def plot(folder: Path = typer.Argument(..., help="output folder of a finished run or sweep")) -> None:
+    """Redraw the plots of a finished run or sweep from its files, without re-running."""
+    if (folder / "sweep.json").is_file():
+        from .sweep.plots import draw_sweep as draw
+    elif (folder / "summary.json").is_file():
+        from .plots import draw_run as draw
+    else:
+        typer.echo(f"{folder}: expected the output folder of a run (summary.json) or a sweep (sweep.json)", err=True)
+        raise typer.Exit(2)
+    for path in draw(folder):
+        typer.echo(f"wrote {path}")
+
 
 def main() -> None:
     """Console entry point."""

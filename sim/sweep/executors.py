@@ -46,6 +46,7 @@ class SerialExecutor(_Base):
     kind = "serial"
 
     def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``fn(task)`` for each task, in order."""
         for task in tasks:
             yield fn(task)
 
@@ -98,6 +99,7 @@ class PoolExecutor(_Windowed):
     kind = "local"
 
     def __init__(self, workers: Optional[int] = None):
+        """Start a pool of ``workers`` processes (default: one per core)."""
         self.workers = workers or os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
 
@@ -111,9 +113,11 @@ class PoolExecutor(_Windowed):
             raise ExecutorError(f"a worker process failed ({type(exc).__name__}: {exc})") from exc
 
     def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``fn(task)`` for each task as it finishes."""
         yield from self._windowed(fn, tasks, lambda p: wait(p, return_when=FIRST_COMPLETED)[0], lambda f: f.cancel())
 
     def close(self) -> None:
+        """Stop the workers (pending tasks are cancelled)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -123,6 +127,7 @@ class DaskExecutor(_Windowed):
     kind = "dask"
 
     def __init__(self, workers: Optional[int] = None, scheduler: Optional[str] = None):
+        """Connect to ``scheduler``, or start a LocalCluster of ``workers`` single-threaded processes."""
         try:
             import logging
 
@@ -141,7 +146,7 @@ class DaskExecutor(_Windowed):
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
-                    silence_logs=logging.ERROR,
+                    silence_logs=logging.CRITICAL,
                 )
                 self._client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
@@ -159,6 +164,7 @@ class DaskExecutor(_Windowed):
             raise ExecutorError(f"a Dask task failed ({type(exc).__name__}: {exc})") from exc
 
     def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``fn(task)`` for each task as it finishes on the cluster."""
         from distributed import wait as dask_wait
 
         yield from self._windowed(
@@ -166,9 +172,11 @@ class DaskExecutor(_Windowed):
         )
 
     def describe(self) -> dict:
+        """What ran the sweep, with the scheduler's address."""
         return {"kind": self.kind, "workers": self.workers, "scheduler": self.scheduler or "LocalCluster"}
 
     def close(self) -> None:
+        """Close the client, and the LocalCluster if this executor started it."""
         for thing in (getattr(self, "_client", None), self._cluster):
             if thing is not None:
                 try:

@@ -42,11 +42,12 @@ class SweepOutcome:
     points_resumed: int
     reps_run: int
     run_s: float
-    batch_reps: int
+    first_task_reps: int
     failures: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def reps_per_s(self) -> float:
+        """Replications run per second of this run."""
         return self.reps_run / self.run_s if self.run_s > 0 else 0.0
 
 
@@ -73,27 +74,38 @@ def seconds_per_rep(sweep: Sweep, point: int) -> float:
         return 0.01
 
 
-def batch_size(seconds_per_rep: float, reps_pending: int, workers: int, target_task_s: float = 1.0) -> int:
-    """Replications per task: about ``target_task_s`` of work, yet at least four tasks per worker."""
-    by_time = max(1, round(target_task_s / seconds_per_rep))
-    by_balance = max(1, math.ceil(reps_pending / (4 * max(1, workers))))
-    return min(by_time, by_balance)
+def guided(seconds_per_rep: float, workers: int, target_task_s: float = 1.0) -> Callable[[int], int]:
+    """Task size from the replications still unplanned (guided self-scheduling).
+
+    Tasks carry about ``target_task_s`` of work while plenty remains, then shrink
+    to ``remaining / (2 * workers)`` (but not below a tenth of the target), so all
+    workers finish at nearly the same time instead of one waiting on a last big task.
+    """
+    most = max(1, round(target_task_s / seconds_per_rep))
+    least = max(1, min(most, round(0.1 * target_task_s / seconds_per_rep)))
+    return lambda remaining: max(least, min(most, math.ceil(remaining / (2 * max(1, workers)))))
 
 
-def plan_tasks(sweep: Sweep, points: list[int], batch: int) -> Iterator[list[Chunk]]:
-    """Tasks of ``batch`` replications, in point order; a task may span the end of one point and the next."""
+def plan_tasks(sweep: Sweep, points: list[int], size: Callable[[int], int]) -> Iterator[list[Chunk]]:
+    """Tasks of ``size(replications not yet planned)`` replications, in point order.
+
+    A task may span the end of one point and the start of the next; it is built
+    only when the executor asks for it, so sizes follow what is left.
+    """
+    remaining = len(points) * sweep.replications
     task: list[Chunk] = []
-    size = 0
+    want = size(remaining)
     for p in points:
         start = 0
         while start < sweep.replications:
-            stop = min(sweep.replications, start + batch - size)
+            stop = min(sweep.replications, start + want - sum(c.stop - c.start for c in task))
             task.append(Chunk(p, sweep.scenarios[p], sweep.seed, start, stop))
-            size += stop - start
+            remaining -= stop - start
             start = stop
-            if size >= batch:
+            if sum(c.stop - c.start for c in task) >= want:
                 yield task
-                task, size = [], 0
+                task = []
+                want = size(remaining) if remaining else 0
     if task:
         yield task
 
@@ -200,8 +212,9 @@ def run_sweep(
     store.write_json(folder / store.SWEEP_JSON, sweep_document(sweep, executor, "running", timings=timings))
     rebuild()
     t0 = time.perf_counter()
-    per_rep = seconds_per_rep(sweep, pending[0]) if pending and batch_reps is None else 0.0
-    batch = batch_reps or batch_size(per_rep, len(pending) * sweep.replications, executor.workers, target_task_s)
+    per_rep = seconds_per_rep(sweep, pending[0]) if pending and batch_reps is None else 0.01
+    size = (lambda _: batch_reps) if batch_reps else guided(per_rep, executor.workers, target_task_s)
+    batch = batch_reps or size(len(pending) * sweep.replications)
     timings["pilot_s"] = round(time.perf_counter() - t0, 3)
     merger = _Merger(sweep)
     reps_done, status = 0, "interrupted"
@@ -211,7 +224,7 @@ def run_sweep(
         done = len(finished)
         if progress:
             progress(done, len(sweep.points), 0, 0.0)
-        for results in executor.run(run_task, plan_tasks(sweep, pending, batch)):
+        for results in executor.run(run_task, plan_tasks(sweep, pending, size)):
             for res in results:
                 reps_done += res.stop - res.start
                 rec = merger.add(res)
@@ -243,7 +256,7 @@ def run_sweep(
             sweep,
             executor,
             status,
-            batch_reps=batch,
+            first_task_reps=batch,
             points_resumed=len(finished),
             timings=timings,
             failures=[{"point": p, "error": e} for p, e in failures],
@@ -256,6 +269,6 @@ def run_sweep(
         points_resumed=len(finished),
         reps_run=reps_done,
         run_s=run_s,
-        batch_reps=batch,
+        first_task_reps=batch,
         failures=failures,
     )

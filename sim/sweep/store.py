@@ -80,6 +80,7 @@ class Journal:
     """Append-only record of finished points; the last record of a point wins."""
 
     def __init__(self, folder: Path):
+        """The journal of the sweep in ``folder``."""
         self.path = Path(folder) / JOURNAL
 
     def read(self) -> dict[int, dict]:
