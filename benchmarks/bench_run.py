@@ -16,7 +16,7 @@ Run: ``python benchmarks/bench_run.py [--reps N]``.
 from __future__ import annotations
 
 import argparse
-import copy
+import gc
 import subprocess
 import sys
 import time
@@ -70,35 +70,45 @@ def event_mix(scn: sim.Scenario, seed: int, reps: range) -> tuple[Counter, float
     return mix, t_sim, t_post
 
 
-def bare_loop(mix: Counter, n_processes: int) -> float:
-    """A bare simpy run with the same numbers of processes, timeouts, requests and container events."""
+def _bare_env(mix: Counter):
+    """A bare simpy model with the same numbers of processes, timeouts, resource requests,
+    container gets/puts and plain events as ``mix`` (interrupts are not reproduced)."""
     env = simpy.Environment()
-    timeouts = mix["Timeout"]
-    requests = mix["Request"]
-    gets = mix["ContainerGet"]
+    n = max(1, mix["Initialize"])
     crews = simpy.Resource(env, capacity=2)
     tank = simpy.Container(env, capacity=10**9, init=10**9)
-    per = max(1, timeouts // max(1, n_processes))
+
+    def share(total: int, k: int) -> int:
+        return total // n + (1 if k < total % n else 0)
 
     def proc(env, k):
-        for i in range(per):
+        for i in range(share(mix["Timeout"], k)):
             yield env.timeout(1.0 + (k * 7 + i) % 13)
-            if i < requests // n_processes:
-                with crews.request() as req:
-                    yield req
-            if i < gets // n_processes:
-                yield tank.get(1)
-                yield tank.put(1)
+        for _ in range(share(mix["Request"], k)):
+            with crews.request() as req:
+                yield req
+        for _ in range(share(mix["ContainerGet"], k)):
+            yield tank.get(1)
+            tank.put(1)
+        for _ in range(share(mix["Event"], k)):
+            ev = env.event()
+            ev.succeed()
+            yield ev
 
-    for k in range(n_processes):
+    for k in range(n):
         env.process(proc(env, k))
+    return env
+
+
+def bare_loop(mix: Counter) -> float:
+    env = _bare_env(mix)
     t0 = time.perf_counter()
     env.run()
     return time.perf_counter() - t0
 
 
-def count_bare(mix: Counter, n_processes: int) -> int:
-    env = simpy.Environment()
+def count_bare(mix: Counter) -> int:
+    env = _bare_env(mix)
     n = 0
     step = env.step
 
@@ -108,23 +118,6 @@ def count_bare(mix: Counter, n_processes: int) -> int:
         step()
 
     env.step = counting
-    timeouts, requests, gets = mix["Timeout"], mix["Request"], mix["ContainerGet"]
-    crews = simpy.Resource(env, capacity=2)
-    tank = simpy.Container(env, capacity=10**9, init=10**9)
-    per = max(1, timeouts // max(1, n_processes))
-
-    def proc(env, k):
-        for i in range(per):
-            yield env.timeout(1.0 + (k * 7 + i) % 13)
-            if i < requests // n_processes:
-                with crews.request() as req:
-                    yield req
-            if i < gets // n_processes:
-                yield tank.get(1)
-                yield tank.put(1)
-
-    for k in range(n_processes):
-        env.process(proc(env, k))
     env.run()
     return n
 
@@ -156,9 +149,8 @@ def main() -> None:
         total = time.perf_counter() - t0
         mix, t_sim, t_post = event_mix(scn, 1, reps)
         events = sum(mix.values())
-        processes = mix["Initialize"] or 1
-        bare = min(bare_loop(mix, processes) for _ in range(3))
-        bare_events = count_bare(mix, processes)
+        bare = min(bare_loop(mix) for _ in range(3))
+        bare_events = count_bare(mix)
         per_sim, per_bare = t_sim / events, bare / bare_events
         rows[name] = total / args.reps
         print(f"{name}:")
@@ -170,13 +162,17 @@ def main() -> None:
     print(f"\nfriction slowdown per replication  {rows['friction on'] / rows['friction off']:.2f}x  (target <= 3x)")
 
     # memory: what a run keeps per replication against the daily series it must keep
+    gc.collect()
     tracemalloc.start()
     base_mem = tracemalloc.get_traced_memory()[0]
     r10 = sim.run(friction, reps=10, seed=2)
+    gc.collect()
     m10 = tracemalloc.get_traced_memory()[0] - base_mem
     del r10
+    gc.collect()
     base_mem = tracemalloc.get_traced_memory()[0]
     r100 = sim.run(friction, reps=100, seed=2)
+    gc.collect()
     m100 = tracemalloc.get_traced_memory()[0] - base_mem
     tracemalloc.stop()
     series = r100.coverage[0].nbytes + (r100.trained[0].nbytes if r100.trained is not None else 0)

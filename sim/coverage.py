@@ -34,7 +34,7 @@ import numpy as np
 from . import effects
 from .scenario import Scenario
 from .model.shocks import requirement_series
-from .series import daily_levels, daily_states
+from .series import DailyStates, daily_levels
 from .vocabulary import LEVELS
 
 CAUSES: tuple[str, ...] = (
@@ -63,12 +63,19 @@ class Daily:
     capability: np.ndarray  # (R, C, H) in the requirement's unit
 
 
-def charge(gross: np.ndarray, shortfall: np.ndarray) -> np.ndarray:
-    """Charge ``shortfall`` (...) to causes in order: ``gross`` is (K, ...); parts sum to the shortfall."""
-    cum = np.cumsum(gross, axis=0)
-    upto = np.minimum(cum, shortfall)
-    before = np.minimum(cum - gross, shortfall)
-    return np.maximum(upto - before, 0.0)
+def charge(gross, shortfall: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Charge ``shortfall`` to causes in order; ``gross`` holds K arrays shaped like it.
+
+    Each cause takes what it can of what is left, so the parts (K, ...) add up to the shortfall
+    wherever the gross amounts cover it.
+    """
+    left = shortfall.copy()
+    out = np.empty((len(gross),) + shortfall.shape) if out is None else out
+    for k, g in enumerate(gross):
+        np.minimum(g, left, out=out[k])
+        np.maximum(out[k], 0.0, out=out[k])
+        left -= out[k]
+    return out
 
 
 def evaluate(scenario: Scenario, trace) -> Daily:
@@ -88,22 +95,22 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
     comps = scenario.components
     R = len(traces)
     rows = traces[0].rows
-    n = len(rows)
-    offsets = np.repeat(np.arange(R) * n, [len(t.times) for t in traces])
-    S = daily_states(
+    S = DailyStates(
         np.concatenate([t.times for t in traces]),
-        np.concatenate([t.row_log for t in traces]) + offsets,
+        np.concatenate([t.row_log for t in traces]),
         np.concatenate([t.deltas for t in traces]),
-        R * n,
+        np.repeat(np.arange(R), [len(t.times) for t in traces]),
+        len(rows),
+        R,
         H,
-    ).reshape(R, n, H)
+    )
     levels = np.stack([daily_levels(t.level_changes, H) for t in traces])
     ladder = scenario.us_backstop.ladder
     by_level = [ladder.enablers_at(lv) for lv in LEVELS]
     provided = {}
     for name in params.enablers:
         by_us = np.array([name in by_level[i] for i in range(len(LEVELS))])[levels]
-        provided[name] = effects.provided_share(name, by_us, S[:, rows[(name, "in_place")]], params)
+        provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
 
     base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
     req = np.stack([requirement_series(base, comps, t.surges) for t in traces])  # (R, C, H)
@@ -115,14 +122,13 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
     for i, comp in enumerate(comps):
         u = effects.unit_value(comp, params)
         a = effects.availability(comp, params, comp in scenario.maintenance)
-        state = {st: S[:, rows[(comp, st)]] for st in _STATE_CAUSES + ("in_place",)}
+        state = {st: S[rows[(comp, st)]] for st in _STATE_CAUSES + ("in_place",)}
         available = state["in_place"] * a
         unavailable = state["maintenance"] + state["in_place"] * (1.0 - a)
         factor = np.broadcast_to(effects.component_factor(comp, provided, params), (R, H))
         cap = available * u * factor
         pledged = sum(state.values()) * u
-        gross = np.stack(
-            [
+        gross = (
                 req[:, i] - base[i],
                 np.maximum(0.0, base[i] - pledged),
                 state["not_approved"] * u,
@@ -133,11 +139,11 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
                 state["straits"] * u,
                 unavailable * u,
                 available * u * (1.0 - factor),
-            ]
         )
-        short = np.maximum(0.0, req[:, i] - cap)
+        short = np.maximum(0.0, req[:, i] - cap) / req[:, i]
         coverage[:, i] = np.minimum(1.0, cap / req[:, i])
-        shortfall[:, i] = np.moveaxis(charge(gross, short) / req[:, i], 0, 1)
+        parts = charge([g / req[:, i] for g in gross], short)
+        shortfall[:, i] = np.moveaxis(parts, 0, 1)
         in_place[:, i] = state["in_place"] + state["maintenance"]
         capability[:, i] = cap
     return Daily(coverage=coverage, shortfall=shortfall, in_place=in_place, capability=capability)

@@ -22,15 +22,11 @@ def gaps(coverage: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray
     reached = np.maximum.accumulate(~below, axis=-1)
     gap = below & reached
     total = gap.sum(axis=-1).astype(float)
-    # longest run of True along the last axis
-    flat = gap.reshape(-1, gap.shape[-1])
-    longest = np.zeros(flat.shape[0])
-    for i, row in enumerate(flat):
-        if row.any():
-            edges = np.diff(np.concatenate(([0], row.astype(np.int8), [0])))
-            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-            longest[i] = (ends - starts).max()
-    return total, longest.reshape(gap.shape[:-1])
+    # longest run of gap days: days since the last non-gap day, at its largest
+    day = np.arange(gap.shape[-1])
+    last_ok = np.maximum.accumulate(np.where(gap, -1, day), axis=-1)
+    longest = np.where(gap, day - last_ok, 0).max(axis=-1).astype(float)
+    return total, longest
 
 
 def spread(values: np.ndarray) -> dict:

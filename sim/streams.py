@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -36,6 +37,7 @@ def mix64(x: int) -> int:
     return x ^ (x >> 31)
 
 
+@lru_cache(maxsize=4096)
 def key_word(text: str) -> int:
     """A stable 32-bit word for a name (CRC-32; identical on every machine and run)."""
     return zlib.crc32(text.encode("utf-8"))

@@ -163,3 +163,12 @@ def test_shortfall_parts_add_up_to_one_minus_coverage():
         daily = evaluate(scn, simulate(scn, 11, rep))
         assert np.allclose(daily.shortfall.sum(axis=1), 1 - daily.coverage)
         assert daily.shortfall.min() >= 0
+
+
+def test_gap_days_and_longest_gap_are_counted_after_first_reaching_ioc():
+    from sim.metrics import first_day, gaps
+
+    cov = np.array([[0, 0.6, 0.4, 0.4, 0.7, 0.3, 0.6, 0.2, 0.2, 0.2], [0.1] * 10, [0.6] * 10])
+    total, longest = gaps(cov, 0.5)
+    assert total.tolist() == [6, 0, 0] and longest.tolist() == [3, 0, 0]
+    assert np.array_equal(first_day(cov, 0.5), [1, np.nan, 0], equal_nan=True)

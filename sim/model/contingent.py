@@ -143,12 +143,14 @@ def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
         yield env.timeout(end - env.now)
         ready.append(end + dwell)
         relief = ready.popleft()
-        if c.detachment is not None:
-            c.detachment.stop()  # the relief brings its own serviceable aircraft or ships
         if relief > end:
+            if c.detachment is not None:
+                c.detachment.stop()
             c.move(world, "in_place", "rotation_gap")
             yield env.timeout(relief - end)
             c.move(world, "rotation_gap", "in_place")
-        if c.detachment is not None:
-            c.detachment.start()
+            if c.detachment is not None:
+                c.detachment.start()  # the relief brings its own serviceable aircraft or ships
+        elif c.detachment is not None:
+            c.detachment.relieve()
         end = (relief if relief > end else end) + tour

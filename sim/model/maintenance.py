@@ -50,33 +50,51 @@ class Detachment:
         self.mtbf, self.mttr, self.crews = spec
         self.generation = 0
         self.units: list[simpy.Process] = []
+        self.down: list[bool] = []
 
     def start(self) -> None:
         """Start the failure processes of every unit in place (a fresh detachment)."""
         env = self.world.env
         self.generation += 1
-        stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
-        crews = simpy.Resource(env, capacity=self.crews)
+        self.stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
+        self.crew_pool = simpy.Resource(env, capacity=self.crews)
         n = int(round(self.c.where.get("in_place", 0.0)))
-        self.units = [env.process(self._unit(stream, crews)) for _ in range(n)]
+        self.down = [False] * n
+        self.units = [env.process(self._unit(i)) for i in range(n)]
 
     def stop(self) -> None:
-        """Stop every unit (rotation or withdrawal); units under repair count as in place again."""
+        """Stop every unit (a gap or a withdrawal); units under repair count as in place again."""
         for p in self.units:
             if p.is_alive:
                 p.interrupt()
-        self.units = []
+        self.units, self.down = [], []
         self.c.move(self.world, "maintenance", "in_place")
 
-    def _unit(self, stream, crews: simpy.Resource):
-        env, c, world = self.world.env, self.c, self.world
+    def relieve(self) -> None:
+        """A relief without a gap: units under repair are swapped for serviceable ones.
+
+        Units in service carry on: their failure times are exponential, so a unit that has
+        served for a while fails no sooner than a fresh one would (no memory).
+        """
+        env = self.world.env
+        for i, p in enumerate(self.units):
+            if self.down[i]:
+                p.interrupt()
+                self.down[i] = False
+                self.units[i] = env.process(self._unit(i))
+        self.c.move(self.world, "maintenance", "in_place")
+
+    def _unit(self, i: int):
+        env, c, world, stream = self.world.env, self.c, self.world, self.stream
         try:
             while True:
                 yield env.timeout(stream.exponential(self.mtbf))
+                self.down[i] = True
                 c.move(world, "in_place", "maintenance", 1.0)
-                with crews.request() as req:
+                with self.crew_pool.request() as req:
                     yield req
                     yield env.timeout(stream.exponential(self.mttr))
+                self.down[i] = False
                 c.move(world, "maintenance", "in_place", 1.0)
         except simpy.Interrupt:
             return

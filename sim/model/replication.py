@@ -92,7 +92,11 @@ class World:
         return {name: self._share(name) for name in self.params.enablers}
 
     def deploy_factor_now(self) -> float:
-        return float(effects.deploy_factor(self.provided_now(), self.params))
+        """Multiplier on a move starting now (see :func:`sim.effects.deploy_factor`)."""
+        factor = 1.0
+        for name, f in self._deploy_factors:
+            factor *= 1.0 - (1.0 - f) * self._share(name)
+        return factor
 
     def hub_factor_now(self) -> float:
         return float(effects.hub_factor(self.provided_now(), self.params))
@@ -148,6 +152,7 @@ class World:
 
     def _prepare_live(self) -> None:
         p = self.params
+        self._deploy_factors = tuple((e, en.deploy_factor) for e, en in p.enablers.items() if en.deploy_factor != 1.0)
         self._live = {}
         for comp in self.components:
             scale = effects.availability(comp, p, comp in self.maintenance) * effects.unit_value(comp, p)

@@ -95,7 +95,7 @@ def line_chart(doc: dict, rows: list[dict], folder: Path) -> Path:
     axes[0].legend(frameon=False, loc="lower right")
     fig.suptitle(f"{doc['sweep']['scenario']}: {param['path']} ({doc['replications']} replications per point, bands p05-p95)")
     fig.tight_layout()
-    return _save(fig, folder / "sweep_line.png", plt)
+    return _save(fig, folder / "line.png", plt)
 
 
 def heatmap(doc: dict, rows: list[dict], folder: Path) -> Path:
@@ -142,7 +142,7 @@ def heatmap(doc: dict, rows: list[dict], folder: Path) -> Path:
     extra = " (averaged over the other parameters)" if len(doc["sweep"]["parameters"]) > 2 else ""
     fig.suptitle(f"{doc['sweep']['scenario']}: days to full operating capability{extra}; grey '-': not within {horizon} days")
     fig.tight_layout()
-    return _save(fig, folder / "sweep_heatmap.png", plt)
+    return _save(fig, folder / "heatmap.png", plt)
 
 
 def tornado(doc: dict, rows: list[dict], folder: Path) -> Path:
@@ -173,7 +173,7 @@ def tornado(doc: dict, rows: list[dict], folder: Path) -> Path:
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"{doc['sweep']['scenario']}: who is critical (leave one out, {doc['replications']} replications)")
     fig.tight_layout()
-    return _save(fig, folder / "sweep_tornado.png", plt)
+    return _save(fig, folder / "tornado.png", plt)
 
 
 def regression_coefficients(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -230,7 +230,7 @@ def sensitivity(doc: dict, rows: list[dict], folder: Path) -> Path:
         fontsize=10,
     )
     fig.tight_layout()
-    return _save(fig, folder / "sweep_sensitivity.png", plt)
+    return _save(fig, folder / "sensitivity.png", plt)
 
 
 def _save(fig: Any, path: Path, plt) -> Path:

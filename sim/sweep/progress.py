@@ -35,9 +35,16 @@ def progress_bar(quiet: bool = False) -> Iterator[Optional[Progress]]:
     )
     task = bar.add_task("sweep", total=None, rate="")
 
+    started = False
+
     def update(done: int, total: int, reps: int, elapsed: float) -> None:
+        nonlocal started
         rate = f"{reps / elapsed:,.0f} reps/s" if elapsed > 0 and reps else ""
-        bar.update(task, completed=done, total=total, rate=rate)
+        if not started:  # points kept by --resume are not progress: start the speed estimate from them
+            bar.reset(task, completed=done, total=total, rate=rate)
+            started = True
+        else:
+            bar.update(task, completed=done, total=total, rate=rate)
 
     with bar:
         yield update
