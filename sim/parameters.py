@@ -24,26 +24,28 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class SkyParameters(_Frozen):
+class _Failures(_Frozen):
+    """Failures and repairs, used where a scenario models maintenance for the component."""
+
+    mtbf_days: Positive = Field(description="mean days in service between failures (maintenance model)")
+    mttr_days: Positive = Field(description="mean days one crew takes to repair a failure (maintenance model)")
+    crews_per_detachment: Annotated[int, Field(ge=1)] = Field(description="maintenance crews per detachment")
+
+
+class SkyParameters(_Failures):
     """Air policing: how aircraft in place become combat air patrol orbits."""
 
     availability: Fraction = Field(description="share of aircraft in place that are mission capable")
     sorties_per_aircraft_day: Positive = Field(description="sorties one available aircraft flies per day")
     on_station_hours: Positive = Field(description="hours on station per sortie with tanker support")
     aircraft_per_orbit: Positive = Field(description="aircraft on station to hold one orbit")
-    mtbf_days: Positive = Field(description="mean days in service between failures (maintenance model)")
-    mttr_days: Positive = Field(description="mean days one crew takes to repair a failure (maintenance model)")
-    crews_per_detachment: Annotated[int, Field(ge=1)] = Field(description="maintenance crews per detachment")
 
 
-class SeaParameters(_Frozen):
+class SeaParameters(_Failures):
     """Black Sea: ships on station."""
 
     availability: Fraction = Field(description="share of ships in place that are on station")
     ship_tonnage: Positive = Field(description="tonnes per ship where a pledge gives none")
-    mtbf_days: Positive = Field(description="mean days in service between failures (maintenance model)")
-    mttr_days: Positive = Field(description="mean days one crew takes to repair a failure (maintenance model)")
-    crews_per_detachment: Annotated[int, Field(ge=1)] = Field(description="maintenance crews per detachment")
 
 
 class MontreuxParameters(_Frozen):

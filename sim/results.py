@@ -22,6 +22,7 @@ import numpy as np
 from .catalog import Catalog
 from .coverage import CAUSES
 from .metrics import spread
+from .provenance import value_at
 from .runner import TIMELINE_COLUMNS, RunResult
 from .scenario import load_raw
 
@@ -133,16 +134,7 @@ def defaults_used(result: RunResult, scenario_file, catalog: Catalog | None) -> 
         except Exception:  # the file was read once already; provenance is best effort
             raw = {}
     overrides = raw.get("parameters") or {}
-
-    def overridden(path: str) -> bool:
-        node = overrides
-        for key in path.split("."):
-            if not isinstance(node, dict) or key not in node:
-                return False
-            node = node[key]
-        return True
-
-    params = {p: prov for p, prov in catalog.parameter_provenance.items() if not overridden(p)}
+    params = {p: prov for p, prov in catalog.parameter_provenance.items() if value_at(overrides, p) is None}
     countries = {}
     for c in result.scenario.countries:
         if c.ref and c.ref in catalog.countries:
