@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.errors import ScenarioError
 from sim.sweep import paths, store
 from sim.sweep.executors import PoolExecutor, SerialExecutor
 from sim.sweep.plots import draw_sweep, regression_coefficients
@@ -221,7 +222,7 @@ class _Interrupt(SerialExecutor):
             yield out
 
 
-def test_resume_after_an_interruption_equals_an_uninterrupted_run(tmp_path):
+def test_resume_after_an_interruption_equals_an_uninterrupted_run(tmp_path, monkeypatch):
     path = write_sweep(tmp_path, design="lhs", samples=8, parameters={"countries[Alpha].land.troops": {"low": 0, "high": 6000}})
     sweep = load_sweep(path)
     run_sweep(sweep, tmp_path / "full", SerialExecutor(), batch_reps=5)
@@ -239,6 +240,11 @@ def test_resume_after_an_interruption_equals_an_uninterrupted_run(tmp_path):
     other = write_sweep(tmp_path, parameters={"us_backstop.level": ["none"]})
     res = cli(str(other), "--out", str(cut), "--resume")
     assert res.exit_code == 2 and "fingerprint" in res.output
+    import sim.sweep.run
+
+    monkeypatch.setattr(sim.sweep.run, "code_digest", lambda: "the model changed")
+    with pytest.raises(ScenarioError, match="model code"):
+        run_sweep(sweep, cut, SerialExecutor(), resume=True)
 
 
 def test_a_failing_point_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
@@ -262,6 +268,10 @@ def test_a_failing_point_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch
     assert len(failed) == 2 and all("ZeroDivisionError" in r and ",,,," in r for r in failed)
     assert all(r.endswith(",12,") for r in rows if not r.startswith("3,"))  # others complete, no error
     assert json.loads((tmp_path / "o" / "sweep.json").read_text())["failures"][0]["point"] == 3
+    monkeypatch.undo()  # the cause is fixed: --resume runs the failed point again, and only it
+    res = cli(str(path), "--out", str(tmp_path / "o"), "--workers", "1", "--resume")
+    assert res.exit_code == 0 and "(1 run, 4 kept from before)" in res.output
+    assert "Error" not in (tmp_path / "o" / "results.csv").read_text()
 
 
 def test_pool_executor_returns_every_result_with_a_bounded_window():
@@ -274,10 +284,10 @@ def test_pool_executor_returns_every_result_with_a_bounded_window():
 
 def test_plots_follow_the_design_and_redraw_from_files(tmp_path):
     designs = {
-        "line": ({"parameters": {"us_backstop.level": LEVELS}}, ["sweep_line.png"]),
-        "heat": ({"parameters": {"us_backstop.level": ["none", "guarantee"], "countries[Gamma].sky.aircraft": [0, 8]}}, ["sweep_heatmap.png"]),
-        "loo": ({"coalition": {"leave_one_out": True}}, ["sweep_tornado.png"]),
-        "lhs": ({"design": "lhs", "samples": 6, "parameters": {"countries[Alpha].sky.aircraft": {"low": 0, "high": 16}, "us_backstop.level": LEVELS}}, ["sweep_sensitivity.png"]),
+        "line": ({"parameters": {"us_backstop.level": LEVELS}}, ["line.png"]),
+        "heat": ({"parameters": {"us_backstop.level": ["none", "guarantee"], "countries[Gamma].sky.aircraft": [0, 8]}}, ["heatmap.png"]),
+        "loo": ({"coalition": {"leave_one_out": True}}, ["tornado.png"]),
+        "lhs": ({"design": "lhs", "samples": 6, "parameters": {"countries[Alpha].sky.aircraft": {"low": 0, "high": 16}, "us_backstop.level": LEVELS}}, ["sensitivity.png"]),
     }
     for name, (spec, expected) in designs.items():
         sweep = load_sweep(write_sweep(tmp_path, **{"replications": 4, **spec}))

@@ -1,9 +1,11 @@
 """The ``coalition-sim sweep`` command: parse, load and validate, run, summarise, set the exit code.
 
 Exit status: 0 when every point ran, 1 when some points failed (each is
-recorded with its error in ``results.csv`` and ``sweep.json``), 2 for a
-problem with the sweep file, its base scenario or the options (one line per
-problem, no traceback). Everything heavy is imported inside the command.
+recorded with its error in ``results.csv`` and ``sweep.json``) or the
+executor lost its workers (finished points are kept: ``--resume``), 2 for a
+problem with the sweep file, its base scenario, the options or starting the
+executor (one line per problem, no traceback), 130 when interrupted.
+Everything heavy is imported inside the command.
 """
 
 from __future__ import annotations
@@ -65,7 +67,11 @@ def sweep_command(
             err=True,
         )
     try:
-        with make_executor(executor.value, workers, scheduler) as ex, progress_bar(quiet) as bar:
+        ex = make_executor(executor.value, workers, scheduler)
+    except ExecutorError as exc:
+        _fail([f"--executor {executor.value}: {exc}"])
+    try:
+        with ex, progress_bar(quiet) as bar:
             outcome = run_sweep(sweep, folder, ex, resume=resume, progress=bar, timings=timings)
     except ScenarioError as exc:
         _fail(exc.problems)

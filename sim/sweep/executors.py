@@ -12,6 +12,7 @@ Dask is imported only by :class:`DaskExecutor` and is an optional extra
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -26,6 +27,8 @@ class ExecutorError(RuntimeError):
 class _Base:
     kind = "base"
     workers = 1
+    least_task_share = 0.1
+    """Smallest task, as a share of the target task length: what one task costs decides it."""
 
     def __enter__(self):
         return self
@@ -133,22 +136,32 @@ def _local_worker_config() -> dict:
     Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_`` in its workers' environment,
     which turns off glibc's adaptive mmap threshold: every large numpy
     temporary is then mapped and unmapped afresh (here ~8x the page faults and
-    about a tenth more CPU per replication). The statistical profiler only
-    feeds the dashboard, which a sweep does not start. Both are left as they
-    are on a cluster given by ``--scheduler``: its workers are configured by
-    whoever started them.
+    about a tenth more CPU per replication). The statistical profiler and the
+    monitors feed the dashboard, which a sweep does not start. All are left as
+    they are on a cluster given by ``--scheduler``: its workers are configured
+    by whoever started them.
     """
     import dask
 
     env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
     env.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return {"distributed.nanny.pre-spawn-environ": env, "distributed.worker.profile.enabled": False}
+    return {
+        "distributed.nanny.pre-spawn-environ": env,
+        "distributed.worker.profile.enabled": False,
+        # the scheduler and the nannies share this process: on a small machine their
+        # housekeeping competes with the workers, so it runs less often
+        "distributed.admin.tick.interval": "1s",
+        "distributed.admin.tick.limit": "60s",
+        "distributed.admin.system-monitor.interval": "2s",
+        "distributed.worker.memory.monitor-interval": "1s",
+    }
 
 
 class DaskExecutor(_Windowed):
     """Dask distributed: an existing cluster (``scheduler`` address) or a LocalCluster of ``workers`` processes."""
 
     kind = "dask"
+    least_task_share = 0.3  # each task costs the scheduler ~10 ms of CPU: no tiny tasks at the end
 
     def __init__(self, workers: Optional[int] = None, scheduler: Optional[str] = None):
         """Connect to ``scheduler``, or start a LocalCluster of ``workers`` single-threaded processes."""
@@ -163,7 +176,7 @@ class DaskExecutor(_Windowed):
         self._cluster = None
         try:
             if scheduler:
-                self._client = Client(scheduler, timeout="30s")
+                self._client = Client(scheduler, timeout="10s")
                 self._client.wait_for_workers(1, timeout=60)
             else:
                 with dask.config.set(_local_worker_config()):
@@ -175,9 +188,10 @@ class DaskExecutor(_Windowed):
                         silence_logs=logging.CRITICAL,
                     )
                 self._client = Client(self._cluster)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # noqa: BLE001 - unreachable scheduler, workers that cannot start, ...
             self.close()
-            raise ExecutorError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from None
+            where = f"reach the Dask scheduler {scheduler}" if scheduler else "start a Dask LocalCluster"
+            raise ExecutorError(f"cannot {where}: {exc}") from None
         self.workers = sum(self._client.nthreads().values()) or 1
 
     def _submit(self, fn, task):
@@ -191,11 +205,23 @@ class DaskExecutor(_Windowed):
 
     def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         """Yield ``fn(task)`` for each task as it finishes on the cluster."""
-        from distributed import wait as dask_wait
+        from distributed import as_completed
 
-        yield from self._windowed(
-            fn, tasks, lambda p: dask_wait(list(p), return_when="FIRST_COMPLETED").done, lambda f: f.cancel()
-        )
+        source = iter(tasks)
+        done = as_completed()
+        try:
+            for task in itertools.islice(source, 2 * self.workers):
+                done.add(self._submit(fn, task))
+            for fut in done:
+                task = next(source, None)
+                if task is not None:
+                    done.add(self._submit(fn, task))  # keep workers busy while the parent handles results
+                result = self._result(fut)
+                fut.release()
+                yield result
+        finally:
+            for fut in done.futures:
+                fut.cancel()
 
     def describe(self) -> dict:
         """What ran the sweep, with the scheduler's address."""

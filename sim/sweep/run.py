@@ -11,6 +11,7 @@ replication depends only on ``(seed, r)``, the cut never changes a number.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import platform
 import time
@@ -59,6 +60,24 @@ def package_version() -> str:
         return "unknown"
 
 
+def code_digest() -> str:
+    """A digest of the package version and the source of every module that can change a number.
+
+    Figures, progress and command-line modules are left out: redrawing or a new option
+    does not stop a sweep from resuming; a change to the model does.
+    """
+    import sim
+
+    root = Path(sim.__file__).resolve().parent
+    skip = ("plots", "cli.py", "provenance.py", "sweep/plots.py", "sweep/progress.py", "sweep/cli.py")
+    digest = hashlib.sha256(package_version().encode())
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if not rel.startswith(skip):
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def seconds_per_rep(sweep: Sweep, point: int) -> float:
     """A pilot: seconds one replication of ``point`` takes here (best of two, after a warm-up)."""
     scn = sweep.scenarios[point]
@@ -74,15 +93,18 @@ def seconds_per_rep(sweep: Sweep, point: int) -> float:
         return 0.01
 
 
-def guided(seconds_per_rep: float, workers: int, target_task_s: float = 1.0) -> Callable[[int], int]:
+def guided(
+    seconds_per_rep: float, workers: int, target_task_s: float = 1.0, least_share: float = 0.1
+) -> Callable[[int], int]:
     """Task size from the replications still unplanned (guided self-scheduling).
 
     Tasks carry about ``target_task_s`` of work while plenty remains, then shrink
-    to ``remaining / (2 * workers)`` (but not below a tenth of the target), so all
-    workers finish at nearly the same time instead of one waiting on a last big task.
+    to ``remaining / (2 * workers)`` (but not below ``least_share`` of the target),
+    so all workers finish at nearly the same time instead of one waiting on a last
+    big task. An executor with a dearer task (Dask) asks for a larger floor.
     """
     most = max(1, round(target_task_s / seconds_per_rep))
-    least = max(1, min(most, round(0.1 * target_task_s / seconds_per_rep)))
+    least = max(1, min(most, round(least_share * target_task_s / seconds_per_rep)))
     return lambda remaining: max(least, min(most, math.ceil(remaining / (2 * max(1, workers)))))
 
 
@@ -145,7 +167,7 @@ class _Merger:
         self.filled.pop(p, None)
 
 
-def sweep_document(sweep: Sweep, executor, status: str, **extra) -> dict:
+def sweep_document(sweep: Sweep, executor, status: str, fingerprint: str, **extra) -> dict:
     """The contents of ``sweep.json``."""
     first = sweep.scenarios[0]
     return {
@@ -155,7 +177,7 @@ def sweep_document(sweep: Sweep, executor, status: str, **extra) -> dict:
         "seed": sweep.seed,
         "replications": sweep.replications,
         "version": package_version(),
-        "fingerprint": sweep.fingerprint(package_version()),
+        "fingerprint": fingerprint,
         "executor": executor.describe(),
         "components": list(first.components),
         "horizon_days": first.horizon_days,
@@ -165,16 +187,16 @@ def sweep_document(sweep: Sweep, executor, status: str, **extra) -> dict:
     }
 
 
-def check_resumable(sweep: Sweep, folder: Path) -> None:
+def check_resumable(folder: Path, fingerprint: str) -> None:
     """Refuse to resume into a folder that holds a different sweep (or another version's)."""
     doc = store.read_json(Path(folder) / store.SWEEP_JSON)
     if doc is None:
         return
-    if doc.get("fingerprint") != sweep.fingerprint(package_version()):
+    if doc.get("fingerprint") != fingerprint:
         raise ScenarioError.at(
             str(Path(folder) / store.SWEEP_JSON),
             "fingerprint",
-            "expected the same sweep, base scenario and version to resume; this folder holds another "
+            "expected the same sweep, scenarios and model code to resume; this folder holds another "
             "(run without --resume to start again, or choose another --out)",
         )
 
@@ -193,8 +215,9 @@ def run_sweep(
     """Run every point not yet in ``folder``'s journal; write the journal, ``results.csv``, ``sweep.json``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    fingerprint = sweep.fingerprint(code_digest())
     if resume:
-        check_resumable(sweep, folder)
+        check_resumable(folder, fingerprint)
     journal = store.Journal(folder)
     journal.start(resume)
     records = journal.read() if resume else {}
@@ -209,11 +232,11 @@ def run_sweep(
     def rebuild() -> None:
         store.write_results(folder, head, store.rows(sweep.points, records, params, loo))
 
-    store.write_json(folder / store.SWEEP_JSON, sweep_document(sweep, executor, "running", timings=timings))
+    store.write_json(folder / store.SWEEP_JSON, sweep_document(sweep, executor, "running", fingerprint, timings=timings))
     rebuild()
     t0 = time.perf_counter()
     per_rep = seconds_per_rep(sweep, pending[0]) if pending and batch_reps is None else 0.01
-    size = (lambda _: batch_reps) if batch_reps else guided(per_rep, executor.workers, target_task_s)
+    size = (lambda _: batch_reps) if batch_reps else guided(per_rep, executor.workers, target_task_s, executor.least_task_share)
     batch = batch_reps or size(len(pending) * sweep.replications)
     timings["pilot_s"] = round(time.perf_counter() - t0, 3)
     merger = _Merger(sweep)
@@ -256,6 +279,7 @@ def run_sweep(
             sweep,
             executor,
             status,
+            fingerprint,
             first_task_reps=batch,
             points_resumed=len(finished),
             timings=timings,

@@ -160,14 +160,18 @@ class Sweep:
             "points": [{"point": p.index, "values": p.values, "dropped": p.dropped} for p in self.points],
         }
 
-    def fingerprint(self, version: str) -> str:
-        """A digest of everything that decides the results (resume refuses a different one)."""
-        blob = json.dumps(
-            {"sweep": self.resolved() | {"file": None}, "base": self.base_raw, "version": version},
-            sort_keys=True,
-            default=repr,
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()
+    def fingerprint(self, code: str) -> str:
+        """A digest of everything that decides the results (``--resume`` refuses a different one).
+
+        It covers the resolved sweep, every point's validated scenario (so a changed
+        catalog default counts) and ``code``, a digest of the model's source.
+        """
+        digest = hashlib.sha256()
+        digest.update(json.dumps(self.resolved() | {"file": None}, sort_keys=True, default=repr).encode())
+        for scn in self.scenarios:
+            digest.update(scn.model_dump_json().encode())
+        digest.update(code.encode())
+        return digest.hexdigest()
 
 
 # --- expansion (pure) -------------------------------------------------------------------------
