@@ -177,3 +177,19 @@ def test_friction_keeps_the_shortfall_exact():
         daily = evaluate(scn, simulate(scn, 6, rep))
         assert np.allclose(daily.shortfall.sum(axis=1), 1 - daily.coverage)
         assert daily.shortfall.min() >= -1e-12
+
+
+def test_a_hub_opens_only_once_its_host_country_approves_transit():
+    hubs = {"hubs": [{"name": "Hostland", "throughput_per_day": 1e9}, {"name": "Other", "throughput_per_day": 1e9}]}
+    movers = [
+        {"name": "Waits", "land": {"troops": 100}, "via": "Hostland", "deploy_days": 10},
+        {"name": "Reroutes", "land": {"troops": 100}, "via": ["Hostland", "Other"], "deploy_days": 10},
+    ]
+    yes = scenario(transit=hubs, countries=[{"name": "Hostland", "approval": {"probability": 1, "delay_days": 30}}] + movers)
+    cs = {c.country: c for c in simulate(yes, 1, 0).contingents}
+    assert cs["Waits"].hub == "Hostland" and cs["Waits"].arrival_day == pytest.approx(30)
+    assert cs["Reroutes"].hub == "Other" and cs["Reroutes"].arrival_day == pytest.approx(10)
+    no = scenario(transit=hubs, countries=[{"name": "Hostland", "approval": {"probability": 0, "delay_days": 30}}] + movers)
+    cs = {c.country: c for c in simulate(no, 1, 0).contingents}
+    assert cs["Waits"].arrival_day is None  # the only way in stays shut
+    assert cs["Reroutes"].hub == "Other"

@@ -93,9 +93,10 @@ def country_process(world: "World", country: "Country", pledges: dict[str, int])
     if level == "guarantee":
         w = world.ladder.willingness
         p, factor = p + (1.0 - p) * w.approval_uplift, w.contingent_factor
-    if not (draw < p and at_least(level, country.requires_backstop)):
+    approved = draw < p and at_least(level, country.requires_backstop)
+    world.decided(country.name, approved)
+    if not approved:
         return
-    world.approved.add(country.name)
     for c in contingents:
         if factor != 1.0:
             c.pledge(world, "not_approved", float(round(c.amount * factor)) - c.amount)

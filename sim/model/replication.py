@@ -22,7 +22,7 @@ from .contingent import Contingent, contingent_process, country_process
 from .ledger import STATES, Ledger
 from .phases import Gate, Watch
 from .shocks import requirement_series, violation_times, withdraw_at_random, withdraw_on
-from .transit import Hub, choose, mean_queue
+from .transit import Hub, mean_queue, route
 
 
 @dataclass
@@ -111,13 +111,23 @@ class World:
 
     def pass_hub(self, c: Contingent, via):
         """Pass the first open hub on the contingent's route (a sub-process of its life)."""
-        yield from choose(self.hubs, via).pass_through(self, c)
+        yield from route(self, c, self.hubs, via)
+
+    def decided(self, country: str, approved: bool) -> None:
+        """A country's decision: a hub it hosts opens if it approved."""
+        if approved and country not in self.withdrawn:
+            self.approved.add(country)
+        hub = self.hubs.get(country)
+        if hub is not None:
+            hub.host_decides(approved and country not in self.withdrawn)
 
     def withdraw(self, country: str) -> None:
-        """Take every unit of ``country`` out, wherever it is, now."""
+        """Take every unit of ``country`` out, wherever it is, now (and close a hub it hosts)."""
         if country in self.withdrawn:
             return
         self.withdrawn[country] = self.env.now
+        if country in self.hubs:
+            self.hubs[country].host_decides(False)
         deciding = self.deciding.get(country)
         if deciding is not None and deciding.is_alive:
             deciding.interrupt()
@@ -208,7 +218,10 @@ class World:
         for country in scn.countries:
             pledges = {c: country.pledge(c) for c in self.components if country.pledge(c) > 0}
             pledges.update({e: n for e, n in country.enablers.items() if n > 0})
-            if not pledges:
+            hosts = country.name in self.hubs
+            if hosts:
+                self.hubs[country.name].host_ok = False  # closed until the host approves transit
+            if not pledges and not hosts:
                 continue
             self.deciding[country.name] = env.process(country_process(self, country, pledges))
 

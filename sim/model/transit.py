@@ -4,11 +4,15 @@ A hub serves one contingent at a time, first come first served (a
 :class:`simpy.Resource` of capacity 1): a contingent of ``n`` people holds it
 for ``n / (throughput_per_day x hub factor)`` days, where US logistics raise
 the hub factor (``enablers.logistics.hub_throughput_factor``). Big pledges
-therefore queue. A hub can be closed for a period (a ``hub_closure`` event):
-a contingent whose first choice is closed when it reaches the hubs takes the
-next open hub in its ``via`` list, or waits for its first choice to reopen.
-The days each contingent waits (queue and closure) go to ``timeline.csv``;
-the queue length over time gives the hub's mean queue.
+therefore queue. A hub can be closed for a period (a ``hub_closure`` event),
+and a hub named after a country of the scenario opens only once that country
+approves the transit (its approval decision, like a contingent's) and closes
+for good if it declines or withdraws. A contingent whose first choice is
+closed when it reaches the hubs takes the next open hub in its ``via`` list,
+or waits until one of them opens. The days a contingent waits (for a hub to
+open, in its queue, and through closures) go to ``timeline.csv``; the queue
+at each hub over time gives its mean queue, which with the waits in that
+queue obeys Little's law.
 """
 
 from __future__ import annotations
@@ -30,25 +34,39 @@ class Hub:
         self.name = name
         self.throughput = throughput_per_day
         self.server = simpy.Resource(env, capacity=1)
-        self.closed = False
+        self.closures = 0  # closure events in force
+        self.host_ok = True  # the host country allows transit (set False until it decides)
         self.reopened = env.event()
         self.queue_log: list[tuple[float, int]] = []  # (time, +1 joins / -1 leaves the queue)
         self.waits: list[float] = []
 
+    @property
+    def closed(self) -> bool:
+        return self.closures > 0 or not self.host_ok
+
+    def _changed(self) -> None:
+        if not self.closed:
+            reopened, self.reopened = self.reopened, self.env.event()
+            reopened.succeed()
+
+    def host_decides(self, allows: bool) -> None:
+        """The host country allows transit (or refuses, or withdraws its permission)."""
+        self.host_ok = allows
+        self._changed()
+
     def closure(self, start: float, days: float):
         """A process: close the hub on ``start`` for ``days``."""
         yield self.env.timeout(start)
-        self.closed = True
+        self.closures += 1
         yield self.env.timeout(days)
-        self.closed = False
-        reopened, self.reopened = self.reopened, self.env.event()
-        reopened.succeed()
+        self.closures -= 1
+        self._changed()
 
-    def pass_through(self, world: "World", c: "Contingent"):
-        """Queue, wait out any closure, and pass; record the wait on the contingent."""
+    def pass_through(self, world: "World", c: "Contingent", since: float):
+        """Queue, wait out any closure, and pass; ``since`` is when the contingent reached the hubs."""
         env = self.env
-        arrived = env.now
-        self.queue_log.append((arrived, 1))
+        joined = env.now
+        self.queue_log.append((joined, 1))
         left_queue = False
         try:
             with self.server.request() as req:
@@ -57,21 +75,24 @@ class Hub:
                     yield self.reopened
                 self.queue_log.append((env.now, -1))
                 left_queue = True
-                c.hub, c.hub_wait_days = self.name, env.now - arrived
-                self.waits.append(env.now - arrived)
+                self.waits.append(env.now - joined)
+                c.hub, c.hub_wait_days = self.name, env.now - since
                 yield env.timeout(c.amount / (self.throughput * world.hub_factor_now()))
         finally:
             if not left_queue:
                 self.queue_log.append((env.now, -1))
 
 
-def choose(hubs: dict[str, Hub], via: str | list[str]) -> Hub:
-    """The first open hub in order of preference, else the first choice (to wait for it)."""
-    route = [via] if isinstance(via, str) else list(via)
-    for name in route:
-        if not hubs[name].closed:
-            return hubs[name]
-    return hubs[route[0]]
+def route(world: "World", c: "Contingent", hubs: dict[str, Hub], via: str | list[str]):
+    """Take the first open hub in order of preference; while none is open, wait for one to open."""
+    names = [via] if isinstance(via, str) else list(via)
+    since = world.env.now
+    while True:
+        hub = next((hubs[n] for n in names if not hubs[n].closed), None)
+        if hub is not None:
+            break
+        yield world.env.any_of([hubs[n].reopened for n in names])
+    yield from hub.pass_through(world, c, since)
 
 
 def mean_queue(queue_log: list[tuple[float, int]], horizon: float) -> float:
