@@ -52,10 +52,11 @@ def timeline_figure(run: RunFiles):
     ax.set_xlabel("days from ceasefire: bar from median arrival, whiskers p05-p95 arrival; right: share of replications it arrives",
                   fontsize=8)
     comps = sorted({r["component"] for r in rows}, key=lambda c: list(COLOURS).index(c) if c in COLOURS else 99)
-    ax.legend(handles=[Patch(color=COLOURS.get(c, "0.5"), label=c) for c in comps], loc="upper center",
-              bbox_to_anchor=(0.5, -0.06 - 1.2 / (0.28 * len(rows) + 1.6)), ncol=len(comps), fontsize=8, frameon=False)
+    ax.legend(handles=[Patch(color=COLOURS.get(c, "0.5"), label=c) for c in comps], loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), ncol=len(comps), fontsize=8, frameon=False)
     s = run.summary
-    ax.set_title(f"{s['scenario']}: arrivals by country and component ({s['replications']} replications)", fontsize=11)
+    ax.set_title(f"{s['scenario']}: arrivals by country and component ({s['replications']} replications)",
+                 fontsize=11, pad=24)
     ax.grid(axis="x", alpha=0.2)
     fig.tight_layout()
     return fig
