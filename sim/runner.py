@@ -17,7 +17,7 @@ import numpy as np
 
 from .coverage import CAUSES, evaluate_batch
 from .metrics import first_day, gaps
-from .model.replication import simulate
+from .model.replication import Plan, simulate
 from .pipeline import trained
 from .scenario import Scenario
 
@@ -115,9 +115,10 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
     hub_queue = {h.name: np.zeros(R) for h in hubs}
     hub_waits: dict[str, list] = {h.name: [] for h in hubs}
     withdrawals = []
+    plan = Plan.of(scenario)
     for first in range(0, R, BATCH):
         batch = range(first, min(R, first + BATCH))
-        traces = [simulate(scenario, seed, indices[j]) for j in batch]
+        traces = [simulate(scenario, seed, indices[j], plan) for j in batch]
         daily = evaluate_batch(scenario, traces)
         coverage[batch.start : batch.stop] = daily.coverage
         shortfall += daily.shortfall.sum(axis=0)
@@ -154,7 +155,9 @@ def run_reps(scenario: Scenario, seed: int, reps: Sequence[int]) -> dict[str, di
     """
     comps = scenario.components
     coverage = np.empty((len(reps), len(comps), scenario.horizon_days))
+    plan = Plan.of(scenario)
     for first in range(0, len(reps), BATCH):
         batch = list(reps[first : first + BATCH])
-        coverage[first : first + len(batch)] = evaluate_batch(scenario, [simulate(scenario, seed, r) for r in batch]).coverage
+        traces = [simulate(scenario, seed, r, plan) for r in batch]
+        coverage[first : first + len(batch)] = evaluate_batch(scenario, traces).coverage
     return rep_metrics(scenario, coverage)

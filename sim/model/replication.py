@@ -17,11 +17,11 @@ import simpy
 from .. import effects
 from ..scenario import Scenario
 from ..streams import Streams
-from ..vocabulary import ENABLERS
+from ..vocabulary import ENABLERS, LEVELS
 from .contingent import Contingent, contingent_process, country_process
 from .ledger import STATES, Ledger
 from .phases import Gate, Watch
-from .shocks import requirement_series, violation_times, withdraw_at_random, withdraw_on
+from .shocks import violation_times, withdraw_on, withdrawal_day
 from .transit import Hub, mean_queue, route
 
 
@@ -44,11 +44,69 @@ class Trace:
     withdrawals: list[tuple[str, float]]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What every replication of a scenario shares, worked out once: pledges, factors, ladder."""
+
+    pledges: tuple[tuple[object, dict[str, int]], ...]  # (country, {target: units}) for countries that act
+    enablers_at: dict[str, frozenset[str]]
+    live: dict[str, tuple[float, tuple[tuple[str, float], ...]]]  # component -> (scale, enabler effects)
+    deploy_factors: tuple[tuple[str, float], ...]
+    maintenance: dict[str, tuple[float, float, int]]
+    tonnage_cap_binds: bool  # whether non-littoral ships could ever exceed the Montreux tonnage cap
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> "Plan":
+        p = scenario.parameters
+        comps = scenario.components
+        hubs = {h.name for h in scenario.transit.hubs} if scenario.transit else set()
+        pledges = []
+        for country in scenario.countries:
+            units = {c: country.pledge(c) for c in comps if country.pledge(c) > 0}
+            units.update({e: n for e, n in country.enablers.items() if n > 0})
+            if units or country.name in hubs:
+                pledges.append((country, units))
+        maintenance = {}
+        for comp, spec in scenario.maintenance.items():
+            d = getattr(p, comp)
+            maintenance[comp] = (
+                spec.mtbf_days or d.mtbf_days,
+                spec.mttr_days or d.mttr_days,
+                spec.crews_per_detachment or d.crews_per_detachment,
+            )
+        live = {}
+        for comp in comps:
+            scale = effects.availability(comp, p, comp in maintenance) * effects.unit_value(comp, p)
+            scale /= scenario.requirements.amount(comp)
+            live[comp] = (scale, tuple((e, en.effects[comp]) for e, en in p.enablers.items() if comp in en.effects))
+        ladder = scenario.us_backstop.ladder
+        growth = max(1.0, ladder.willingness.contingent_factor)
+        tonnes = sum(
+            round(c.sea.ships * growth) * (c.sea.tonnage or p.sea.ship_tonnage)
+            for c in scenario.countries
+            if not c.littoral
+        )
+        tonnes += sum(
+            e.amount * (scenario.country(e.country).sea.tonnage or p.sea.ship_tonnage)
+            for e in scenario.events
+            if e.type == "reinforce" and e.component == "sea" and not scenario.country(e.country).littoral
+        )
+        return cls(
+            pledges=tuple(pledges),
+            enablers_at={lv: ladder.enablers_at(lv) for lv in LEVELS},
+            live=live,
+            deploy_factors=tuple((e, en.deploy_factor) for e, en in p.enablers.items() if en.deploy_factor != 1.0),
+            maintenance=maintenance,
+            tonnage_cap_binds=tonnes > p.montreux.tonnage_cap,
+        )
+
+
 class World:
     """The live state one replication's processes share."""
 
-    def __init__(self, scenario: Scenario, streams: Streams):
+    def __init__(self, scenario: Scenario, streams: Streams, plan: Plan | None = None):
         self.scenario = scenario
+        self.plan = plan = plan or Plan.of(scenario)
         self.params = scenario.parameters
         self.ladder = scenario.us_backstop.ladder
         self.horizon = float(scenario.horizon_days)
@@ -57,7 +115,7 @@ class World:
         self.components = scenario.components
         self.ledger = Ledger(self.components + ENABLERS)
         self.level = scenario.us_backstop.level
-        self.us_enablers = self.ladder.enablers_at(self.level)
+        self.us_enablers = plan.enablers_at[self.level]
         self.level_changes: list[tuple[float, str]] = [(0.0, self.level)]
         self.contingents: list[Contingent] = []
         self.by_country: dict[str, list[Contingent]] = {}
@@ -67,14 +125,8 @@ class World:
         self.surges: list[tuple[str, float, float, float]] = []
         hubs = scenario.transit.hubs if scenario.transit else []
         self.hubs = {h.name: Hub(self.env, h.name, h.throughput_per_day) for h in hubs}
-        self.maintenance = {}
-        for comp, spec in scenario.maintenance.items():
-            d = getattr(self.params, comp)
-            self.maintenance[comp] = (
-                spec.mtbf_days or d.mtbf_days,
-                spec.mttr_days or d.mttr_days,
-                spec.crews_per_detachment or d.crews_per_detachment,
-            )
+        self.maintenance = plan.maintenance
+        self._live, self._deploy_factors = plan.live, plan.deploy_factors
         cap = self.params.montreux.tonnage_cap
         self.black_sea_tonnage = simpy.Container(self.env, capacity=cap, init=cap)
         self.black_sea_log: list[tuple[str, float, float]] = []
@@ -160,19 +212,9 @@ class World:
             factor *= 1.0 - (1.0 - m) * (1.0 - self._share(enabler))
         return min(1.0, self.ledger.amount(component, "in_place") * scale * factor)
 
-    def _prepare_live(self) -> None:
-        p = self.params
-        self._deploy_factors = tuple((e, en.deploy_factor) for e, en in p.enablers.items() if en.deploy_factor != 1.0)
-        self._live = {}
-        for comp in self.components:
-            scale = effects.availability(comp, p, comp in self.maintenance) * effects.unit_value(comp, p)
-            scale /= self.scenario.requirements.amount(comp)
-            missing = tuple((e, en.effects[comp]) for e, en in p.enablers.items() if comp in en.effects)
-            self._live[comp] = (scale, missing)
-
     def set_level(self, level: str) -> None:
         self.level = level
-        self.us_enablers = self.ladder.enablers_at(level)
+        self.us_enablers = self.plan.enablers_at[level]
         self.level_changes.append((self.env.now, level))
         self._notify(self.env.now, None)
 
@@ -184,7 +226,6 @@ class World:
     # --- build ----------------------------------------------------------------------------
     def build(self) -> None:
         scn, env = self.scenario, self.env
-        self._prepare_live()
         for comp in self.components:
             phase = scn.phases.get(comp)
             gate = self.gates[comp] = Gate(env, comp)
@@ -209,20 +250,17 @@ class World:
             elif event.type == "withdraw":
                 names = [event.country] if event.country else [c.name for c in scn.countries]
                 for name in names:
-                    env.process(withdraw_at_random(self, name, event.yearly_probability, str(i)))
+                    day = withdrawal_day(self, name, event.yearly_probability, str(i))
+                    if day < self.horizon:
+                        env.process(withdraw_on(self, name, day))
             elif event.type == "reinforce":
                 env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, str(i)))
             elif event.type == "violations":
                 for t in violation_times(self, i, event.rate_per_year):
                     self.surges.append((event.component, t, event.days, event.surge))
-        for country in scn.countries:
-            pledges = {c: country.pledge(c) for c in self.components if country.pledge(c) > 0}
-            pledges.update({e: n for e, n in country.enablers.items() if n > 0})
-            hosts = country.name in self.hubs
-            if hosts:
+        for country, pledges in self.plan.pledges:
+            if country.name in self.hubs:
                 self.hubs[country.name].host_ok = False  # closed until the host approves transit
-            if not pledges and not hosts:
-                continue
             self.deciding[country.name] = env.process(country_process(self, country, pledges))
 
     def _backstop_change(self, day: float, level: str):
@@ -251,6 +289,6 @@ class World:
         )
 
 
-def simulate(scenario: Scenario, seed: int, rep: int) -> Trace:
-    """Run replication ``rep`` of ``scenario`` with the streams of ``seed``."""
-    return World(scenario, Streams(seed, rep)).run()
+def simulate(scenario: Scenario, seed: int, rep: int, plan: Plan | None = None) -> Trace:
+    """Run replication ``rep`` of ``scenario`` with the streams of ``seed`` (``plan``: see :class:`Plan`)."""
+    return World(scenario, Streams(seed, rep), plan).run()

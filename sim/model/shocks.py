@@ -27,15 +27,12 @@ def withdraw_on(world: "World", country: str, day: float):
     world.withdraw(country)
 
 
-def withdraw_at_random(world: "World", country: str, yearly_probability: float, key: str):
-    """A process: ``country`` withdraws after an exponential time with the given yearly probability."""
+def withdrawal_day(world: "World", country: str, yearly_probability: float, key: str) -> float:
+    """Day ``country`` withdraws: exponential with the rate that gives the yearly probability (inf if 0)."""
     if yearly_probability <= 0:
-        return
+        return math.inf
     rate = -math.log(1.0 - yearly_probability) / 365.0
-    t = world.streams.rng(country, "withdraw", key).exponential(1.0 / rate)
-    if t < world.horizon:
-        yield world.env.timeout(t)
-        world.withdraw(country)
+    return world.streams.rng(country, "withdraw", key).exponential(1.0 / rate)
 
 
 def violation_times(world: "World", index: int, rate_per_year: float) -> list[float]:
