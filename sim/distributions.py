@@ -34,11 +34,6 @@ class UniformSource(Protocol):
 class _Dist(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    @property
-    def is_random(self) -> bool:
-        """Whether a draw consumes randomness."""
-        return True
-
     def quantile(self, u: float) -> float:  # pragma: no cover - every distribution overrides it
         raise NotImplementedError
 
@@ -52,10 +47,6 @@ class Fixed(_Dist):
 
     dist: Literal["fixed"] = "fixed"
     days: NonNegative
-
-    @property
-    def is_random(self) -> bool:
-        return False
 
     def quantile(self, u: float) -> float:
         return float(self.days)

@@ -144,11 +144,8 @@ class World:
         return {name: self._share(name) for name in self.params.enablers}
 
     def deploy_factor_now(self) -> float:
-        """Multiplier on a move starting now (see :func:`sim.effects.deploy_factor`)."""
-        factor = 1.0
-        for name, f in self._deploy_factors:
-            factor *= 1.0 - (1.0 - f) * self._share(name)
-        return factor
+        """Multiplier on a move starting now (:func:`sim.effects.deploy_factor`)."""
+        return effects.deploy_factor({name: self._share(name) for name, _ in self._deploy_factors}, self.params)
 
     def hub_factor_now(self) -> float:
         return float(effects.hub_factor(self.provided_now(), self.params))
