@@ -409,6 +409,8 @@ def _key_path(loc: tuple, data: dict) -> str:
             "function-"
         ):
             continue  # pydantic's union tags are not keys of the file
+        elif item == "days" and isinstance(node, (int, float)) and not isinstance(node, bool):
+            continue  # a duration written as a plain number: the number itself is the problem
         else:
             parts.append(str(item))
         try:

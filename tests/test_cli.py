@@ -76,6 +76,7 @@ BAD = [
     (GOOD.replace("troops: 600", "troops: many"), "countries[A].land.troops"),
     (GOOD.replace("low: 1, high: 9", "low: -1, high: 9"), "countries[A].approval.delay_days.low"),
     (GOOD.replace("probability: 0.8", "probability: 1.5"), "countries[A].approval.probability"),
+    (GOOD.replace("land: {troops: 600}", "land: {troops: 600}\n    deploy_days: -4"), "countries[A].deploy_days: expected"),
     (GOOD.replace("ref: France", "ref: Atlantis"), "unknown country ref 'Atlantis'"),
     (GOOD.replace("sky: {orbits: 1}", "space: {orbits: 1}"), "requirements.space: unknown key"),
     (GOOD.replace("horizon_days: 60", "horizon_days: 60\nus_backstop: {level: total}"), "us_backstop.level"),
