@@ -64,7 +64,7 @@ class Daily:
 
 
 def charge(gross, shortfall: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Charge ``shortfall`` to causes in order; ``gross`` holds K arrays shaped like it.
+    """Charge ``shortfall`` to causes in order; ``gross`` holds K non-negative arrays shaped like it.
 
     Each cause takes what it can of what is left, so the parts (K, ...) add up to the shortfall
     wherever the gross amounts cover it.
@@ -73,7 +73,6 @@ def charge(gross, shortfall: np.ndarray, out: np.ndarray | None = None) -> np.nd
     out = np.empty((len(gross),) + shortfall.shape) if out is None else out
     for k, g in enumerate(gross):
         np.minimum(g, left, out=out[k])
-        np.maximum(out[k], 0.0, out=out[k])
         left -= out[k]
     return out
 
@@ -140,9 +139,10 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
                 unavailable * u,
                 available * u * (1.0 - factor),
         )
-        short = np.maximum(0.0, req[:, i] - cap) / req[:, i]
-        coverage[:, i] = np.minimum(1.0, cap / req[:, i])
-        parts = charge([g / req[:, i] for g in gross], short)
+        inverse = 1.0 / req[:, i]
+        coverage[:, i] = np.minimum(1.0, cap * inverse)
+        parts = charge(gross, np.maximum(0.0, req[:, i] - cap))
+        parts *= inverse
         shortfall[:, i] = np.moveaxis(parts, 0, 1)
         in_place[:, i] = state["in_place"] + state["maintenance"]
         capability[:, i] = cap
