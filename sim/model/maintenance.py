@@ -92,7 +92,8 @@ class Detachment:
                 self.down[i] = True
                 c.move(world, "in_place", "maintenance", 1.0)
                 with self.crew_pool.request() as req:
-                    yield req
+                    if not req.triggered:  # a crew is free: the request is granted at once
+                        yield req
                     yield env.timeout(stream.exponential(self.mttr))
                 self.down[i] = False
                 c.move(world, "maintenance", "in_place", 1.0)
