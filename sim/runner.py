@@ -77,6 +77,15 @@ BATCH = 32
 """Replications simulated before their daily series are built together (memory vs numpy overhead)."""
 
 
+def batches(scenario: Scenario, seed: int, indices: Sequence[int]):
+    """Simulate replications ``indices`` in batches of :data:`BATCH`; yield (positions, traces, daily series)."""
+    plan = Plan.of(scenario)
+    for first in range(0, len(indices), BATCH):
+        batch = range(first, min(len(indices), first + BATCH))
+        traces = [simulate(scenario, seed, indices[j], plan) for j in batch]
+        yield batch, traces, evaluate_batch(scenario, traces)
+
+
 def record(j, rep, trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps) -> None:
     """Keep what a replication's trace says beyond its daily series: openings, hubs, the timeline."""
     for i, comp in enumerate(comps):
@@ -115,18 +124,13 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
     hub_queue = {h.name: np.zeros(R) for h in hubs}
     hub_waits: dict[str, list] = {h.name: [] for h in hubs}
     withdrawals = []
-    plan = Plan.of(scenario)
-    for first in range(0, R, BATCH):
-        batch = range(first, min(R, first + BATCH))
-        traces = [simulate(scenario, seed, indices[j], plan) for j in batch]
-        daily = evaluate_batch(scenario, traces)
+    for batch, traces, daily in batches(scenario, seed, indices):
         coverage[batch.start : batch.stop] = daily.coverage
         shortfall += daily.shortfall.sum(axis=0)
         if regen is not None:
             capacity[batch.start : batch.stop] = daily.capability[:, regen]
         for j, trace in zip(batch, traces):
             record(j, indices[j], trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps)
-        del traces, daily
     if R:
         shortfall /= R
     graduates = None
@@ -153,11 +157,7 @@ def run_reps(scenario: Scenario, seed: int, reps: Sequence[int]) -> dict[str, di
 
     Each replication depends only on ``(seed, rep)``, so any batching of ``reps`` gives the same values.
     """
-    comps = scenario.components
-    coverage = np.empty((len(reps), len(comps), scenario.horizon_days))
-    plan = Plan.of(scenario)
-    for first in range(0, len(reps), BATCH):
-        batch = list(reps[first : first + BATCH])
-        traces = [simulate(scenario, seed, r, plan) for r in batch]
-        coverage[first : first + len(batch)] = evaluate_batch(scenario, traces).coverage
+    coverage = np.empty((len(reps), len(scenario.components), scenario.horizon_days))
+    for batch, _, daily in batches(scenario, seed, reps):
+        coverage[batch.start : batch.stop] = daily.coverage
     return rep_metrics(scenario, coverage)

@@ -53,7 +53,6 @@ class Contingent:
     where: dict[str, float] = field(default_factory=dict)
     process: Optional[simpy.Process] = None
     detachment: Optional[Detachment] = None
-    helpers: list = field(default_factory=list)
 
     def move(self, world: "World", src: str, dst: str, amount: float | None = None) -> None:
         """Move ``amount`` (default: all) of this contingent's units from ``src`` to ``dst``."""

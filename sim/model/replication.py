@@ -185,8 +185,8 @@ class World:
                 c.process.interrupt()
             if c.detachment is not None:
                 c.detachment.stop()
-            if c.where.get("in_place", 0) > 0 or c.where.get("maintenance", 0) > 0 or c.where.get("straits", 0) > 0 or c.where.get("rotation_gap", 0) > 0:
-                c.departure_day = self.env.now
+            if any(c.where.get(state, 0) > 0 for state in ("in_place", "maintenance", "straits", "rotation_gap")):
+                c.departure_day = self.env.now  # it had arrived: it leaves now
             for state in STATES:
                 if state != "withdrawn":
                     c.move(self, state, "withdrawn")
@@ -204,9 +204,8 @@ class World:
     def coverage_now(self, component: str) -> float:
         """Coverage of ``component`` at this instant (same formulas as the daily series)."""
         scale, missing = self._live[component]
-        factor = 1.0
-        for enabler, m in missing:
-            factor *= 1.0 - (1.0 - m) * (1.0 - self._share(enabler))
+        shares = {enabler: self._share(enabler) for enabler, _ in missing}
+        factor = effects.component_factor(component, shares, self.params)
         return min(1.0, self.ledger.amount(component, "in_place") * scale * factor)
 
     def set_level(self, level: str) -> None:
