@@ -40,21 +40,27 @@ def run(
     no_plots: bool = typer.Option(False, "--no-plots", help="write CSV and JSON only"),
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
-    from .results import summary_table, write_run
+    from .output import check_target, default_folder, write_aside
+    from .results import RUN_MARKER, summary_table, write_run_files
     from .runner import run as run_scenario
     from .scenario import load_scenario
 
     try:
         scn = load_scenario(scenario)
+        folder = out or default_folder(scn.name)
+        check_target(folder, replaces=RUN_MARKER)
     except ScenarioError as exc:
         fail(exc)
     result = run_scenario(scn, reps=reps, seed=seed)
-    folder = out or Path("plots") / scn.name
-    summary = write_run(result, folder, scenario_file=scenario)
-    if not no_plots:
-        from .plots import draw_run
+    try:
+        with write_aside(folder, replaces=RUN_MARKER) as tmp:
+            summary = write_run_files(result, tmp, scenario_file=scenario)
+            if not no_plots:
+                from .plots import draw_run
 
-        draw_run(folder)
+                draw_run(tmp)
+    except ScenarioError as exc:
+        fail(exc)
     typer.echo(summary_table(summary))
     typer.echo(f"wrote {folder}/")
 

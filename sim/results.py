@@ -143,10 +143,29 @@ def defaults_used(result: RunResult, scenario_file, catalog: Catalog | None) -> 
     return {"parameters": params, "countries": countries, "backstop": levels}
 
 
+RUN_MARKER = "summary.json"
+"""The file that marks a folder as a run's output (an earlier run's folder may be replaced)."""
+
+
 def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path | None = None) -> dict:
-    """Write every result file of a run to ``folder``; return the summary."""
+    """Write every result file of a run to ``folder``, replacing an earlier run there; return the summary.
+
+    The files are written beside ``folder`` and moved into place when all are
+    written (see :mod:`sim.output`): an error leaves an earlier ``folder`` as it was.
+    """
+    from .output import write_aside
+
+    with write_aside(folder, replaces=RUN_MARKER) as tmp:
+        return write_run_files(result, tmp, scenario_file)
+
+
+def write_run_files(result: RunResult, folder: str | Path, scenario_file: str | Path | None = None) -> dict:
+    """Write every result file of a run into the existing folder ``folder``; return the summary.
+
+    Use :func:`write_run` unless ``folder`` is already a temporary folder of
+    :func:`sim.output.write_aside` (so that plots can join the files before the move).
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     scn = result.scenario
     table = coverage_table(result)
     with open(folder / "coverage.csv", "w", newline="") as f:

@@ -58,7 +58,13 @@ def sweep_command(
     except ScenarioError as exc:
         _fail(exc.problems)
     timings = {"load_validate_s": round(time.perf_counter() - t0, 3)}
-    folder = out or Path("plots") / sweep.name
+    from ..output import check_target, default_folder
+
+    folder = out or default_folder(sweep.name)
+    try:
+        check_target(folder, replaces="sweep.json")
+    except ScenarioError as exc:
+        _fail(exc.problems)
     n_reps = len(sweep.points) * sweep.replications
     if not quiet:
         typer.echo(
