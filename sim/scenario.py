@@ -456,18 +456,7 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
 
 
 def json_schema() -> dict:
-    """The scenario file's JSON Schema. Keys the loader fills from ``seeds/`` are not required."""
-    schema = Scenario.model_json_schema()
-    schema["required"] = [k for k in schema.get("required", []) if k != "parameters"]
+    """The scenario file's JSON Schema: every key the loader reads (see :mod:`sim.scenario_schema`)."""
+    from .scenario_schema import scenario_schema
 
-    def relax(node: Any) -> None:
-        if isinstance(node, dict):
-            node.pop("required", None)
-            for v in node.values():
-                relax(v)
-
-    defs = schema.get("$defs", {})
-    for name in list(defs):
-        if name.endswith("Parameters"):
-            relax(defs[name])
-    return schema
+    return scenario_schema(Scenario.model_json_schema())
