@@ -30,6 +30,9 @@ class _Failures(_Frozen):
     mtbf_days: Positive = Field(description="mean days in service between failures (maintenance model)")
     mttr_days: Positive = Field(description="mean days one crew takes to repair a failure (maintenance model)")
     crews_per_detachment: Annotated[int, Field(ge=1)] = Field(description="maintenance crews per detachment")
+    detachment_size: Annotated[int, Field(ge=1)] = Field(
+        description="aircraft or ships per detachment: a contingent of n units has ceil(n / size) detachments' crews"
+    )
 
 
 class SkyParameters(_Failures):
@@ -78,11 +81,21 @@ class TransitParameters(_Frozen):
     hub_throughput_per_day: dict[str, Positive] = Field(description="default throughput of named hubs, people per day")
 
 
+class RotationPolicy(_Frozen):
+    """A component's default rotation: tours of ``tour_days`` from a pool of ``ratio`` units."""
+
+    tour_days: Positive = Field(description="days one unit serves before it is relieved")
+    ratio: Annotated[int, Field(ge=1)] = Field(description="units in the pool per unit in place")
+
+
 class RotationParameters(_Frozen):
-    """How a unit's tour is relieved from its pool."""
+    """How a unit's tour is relieved from its pool, and the policy a country gets by default."""
 
     min_dwell_ratio: NonNegative = Field(
         description="days away from theatre a unit needs per day deployed before its next tour"
+    )
+    default: dict[Component, RotationPolicy] = Field(
+        description="rotation of a country that names none (a country opts out with rotation: none)"
     )
 
 

@@ -21,7 +21,9 @@ import numpy as np
 
 from .catalog import Catalog
 from .coverage import CAUSES
+from . import sustain
 from .metrics import spread
+from .model.rotation import policy
 from .provenance import value_at
 from .runner import TIMELINE_COLUMNS, RunResult
 from .scenario import load_raw
@@ -53,11 +55,19 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
     scn = result.scenario
     mean = result.coverage.mean(axis=0) if len(result.reps) else np.zeros((len(scn.components), scn.horizon_days))
     metrics = result.metrics()
+    required = sustain.required_with_rotation(scn)
     comps = {}
     for i, comp in enumerate(scn.components):
         m = metrics[comp]
+        horizon_mean = round(float(mean[i].mean()), 4)
+        long_run = None
+        if result.sustainable is not None and len(result.reps):
+            long_run = round(float(result.sustainable[:, i].mean()), 4)
         comps[comp] = {
-            "mean_coverage": round(float(mean[i].mean()), 4),
+            "mean_coverage": horizon_mean,
+            "sustainable_coverage": long_run,
+            "exceeds_sustainable": long_run is not None and horizon_mean > long_run + SUSTAIN_TOLERANCE,
+            **required[comp],
             "min_mean_coverage": round(float(mean[i].min()), 4),
             "ioc_day": spread(m["ioc_day"]),
             "foc_day": spread(m["foc_day"]),
@@ -98,27 +108,41 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
     }
 
 
+SUSTAIN_TOLERANCE = 0.005
+"""Horizon coverage above the long-run coverage by more than this is flagged (rounding of both)."""
+
+
 def country_burden(result: RunResult) -> dict:
-    """Per country and target: peak numbers in place, approval share, and the total committed with rotation."""
+    """Per country and target: numbers deployed, approval share, and what the country commits with rotation.
+
+    ``deployed_mean`` is the mean over replications of the units that arrived (none where the country
+    never deployed); ``committed_with_rotation`` is that times the pool ratio of the country's rotation
+    for the target (1 without relief): the people or platforms held at home and away to keep them there.
+    """
     scn = result.scenario
     tl = result.timeline
+    n_reps = max(1, len(result.reps))
     out: dict[str, dict] = {}
     for country in scn.countries:
-        ratio = country.rotation.ratio if country.rotation else 1
         rows = [i for i, c in enumerate(tl["country"]) if c == country.name]
         targets: dict[str, dict] = {}
         for target in dict.fromkeys(tl["component"][i] for i in rows):
+            rot = policy(scn, country, target)
+            ratio = rot.ratio if rot is not None else 1
             sel = [i for i in rows if tl["component"][i] == target]
             placed = [tl["amount"][i] for i in sel if tl["arrival_day"][i] is not None]
             peak = max(placed, default=0.0)
+            deployed_mean = float(np.sum(placed)) / n_reps
             targets[target] = {
                 "pledged": tl["amount"][sel[0]] if sel else 0.0,
                 "approved_share": round(float(np.mean([tl["approved"][i] for i in sel])), 4),
                 "arrived_share": round(len(placed) / len(sel), 4) if sel else 0.0,
                 "peak_deployed": peak,
                 "peak_deployed_mean": round(float(np.sum(placed) / len(sel)), 2) if sel else 0.0,
+                "deployed_mean": round(deployed_mean, 2),
                 "rotation_ratio": ratio,
-                "committed_with_rotation": peak * ratio,
+                "rotation_tour_days": rot.tour_days if rot is not None else None,
+                "committed_with_rotation": round(deployed_mean * ratio, 2),
             }
         out[country.name] = {"ref": country.ref, "stance": country.stance, "contributions": targets}
     return out
@@ -208,14 +232,23 @@ def write_run_files(result: RunResult, folder: str | Path, scenario_file: str | 
 def summary_table(summary: dict) -> str:
     """A short plain-text table of a summary for the terminal."""
     head = f"{summary['scenario']}: {summary['replications']} replications, seed {summary['seed']}, US backstop {summary['us_backstop']}"
-    lines = [head, f"{'component':<13}{'mean cov':>9}{'IOC day':>9}{'FOC day':>9}{'FOC reached':>13}{'gap days':>10}"]
+    lines = [head, f"{'component':<13}{'mean cov':>9}{'long run':>10}{'IOC day':>9}{'FOC day':>9}{'FOC reached':>13}"
+                   f"{'gap days':>10}"]
 
     def day(x):
         return "never" if x is None else f"{x:.0f}"
 
+    flagged = False
     for comp, c in summary["components"].items():
+        long_run = c.get("sustainable_coverage")
+        mark = " !" if c.get("exceeds_sustainable") else "  "
+        flagged = flagged or c.get("exceeds_sustainable", False)
+        lr = "" if long_run is None else f"{long_run:.2f}{mark}"
         lines.append(
-            f"{comp:<13}{c['mean_coverage']:>9.2f}{day(c['ioc_day']['median']):>9}{day(c['foc_day']['median']):>9}"
+            f"{comp:<13}{c['mean_coverage']:>9.2f}{lr:>10}{day(c['ioc_day']['median']):>9}{day(c['foc_day']['median']):>9}"
             f"{c['foc_day']['reached']:>12.0%} {day(c['gap_days']['median']):>9}"
         )
+    if flagged:
+        lines.append("! the horizon's mean coverage is above what the pledged pools can hold in the long run "
+                     "(rotation, Montreux, availability: docs/model.md)")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import sustain
 from .coverage import CAUSES, evaluate_batch
 from .metrics import first_day, gaps
 from .model.replication import Plan, simulate
@@ -41,6 +42,7 @@ class RunResult:
     hub_queue: dict[str, np.ndarray] = field(default_factory=dict)  # per hub, mean queue per replication
     hub_waits: dict[str, list] = field(default_factory=dict)  # per hub, every contingent's wait
     withdrawals: list[tuple[int, str, float]] = field(default_factory=list)  # (rep, country, day)
+    sustainable: np.ndarray | None = None  # (R, C) long-run coverage of what each replication deployed
     runtime_s: float = 0.0
 
     @property
@@ -124,6 +126,8 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
     hub_queue = {h.name: np.zeros(R) for h in hubs}
     hub_waits: dict[str, list] = {h.name: [] for h in hubs}
     withdrawals = []
+    sustainable = np.zeros((R, C))
+    long_run = sustain.Memo(scenario)
     for batch, traces, daily in batches(scenario, seed, indices):
         coverage[batch.start : batch.stop] = daily.coverage
         shortfall += daily.shortfall.sum(axis=0)
@@ -131,6 +135,7 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
             capacity[batch.start : batch.stop] = daily.capability[:, regen]
         for j, trace in zip(batch, traces):
             record(j, indices[j], trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps)
+            sustainable[j] = long_run(trace)
     if R:
         shortfall /= R
     graduates = None
@@ -148,6 +153,7 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
         hub_queue=hub_queue,
         hub_waits=hub_waits,
         withdrawals=withdrawals,
+        sustainable=sustainable,
         runtime_s=time.perf_counter() - started,
     )
 

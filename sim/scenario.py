@@ -61,10 +61,13 @@ class RegenerationPledge(_Frozen):
 
 
 class Rotation(_Frozen):
-    """A unit serves ``tour_days``, then is relieved from a pool of ``ratio`` units."""
+    """A unit serves ``tour_days``, then is relieved from a pool of ``ratio`` units.
+
+    Without ``ratio`` the pool is the component's default (``parameters.rotation.default``).
+    """
 
     tour_days: Annotated[float, Field(gt=0)]
-    ratio: Annotated[int, Field(ge=1)] = 3
+    ratio: Optional[Annotated[int, Field(ge=1)]] = None
 
 
 class Country(_Frozen):
@@ -86,7 +89,9 @@ class Country(_Frozen):
     sea: SeaPledge = SeaPledge()
     land: LandPledge = LandPledge()
     regeneration: RegenerationPledge = RegenerationPledge()
-    rotation: Optional[Rotation] = None
+    rotation: Optional[Union[Rotation, Literal["none"]]] = Field(
+        None, description="tours and pool; without it the component's default policy; 'none': never relieved"
+    )
     enablers: dict[Enabler, Count] = Field(default_factory=dict)
     via: Optional[Union[str, list[str]]] = Field(None, description="transit hub(s), in order of preference")
 
@@ -272,6 +277,7 @@ class Maintenance(_Frozen):
     mtbf_days: Optional[Annotated[float, Field(gt=0)]] = None
     mttr_days: Optional[Annotated[float, Field(gt=0)]] = None
     crews_per_detachment: Optional[Annotated[int, Field(ge=1)]] = None
+    detachment_size: Optional[Annotated[int, Field(ge=1)]] = None
 
 
 # --- the scenario -----------------------------------------------------------------------------

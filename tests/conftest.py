@@ -30,14 +30,21 @@ BASE = {
 }
 
 
-def scenario(**changes) -> sim.Scenario:
-    """A validated small scenario: BASE with ``changes`` merged on top (deep for dicts)."""
+def scenario(default_rotation: bool = False, **changes) -> sim.Scenario:
+    """A validated small scenario: BASE with ``changes`` merged on top (deep for dicts).
+
+    Countries that name no rotation say ``rotation: none`` (units stay without relief, so arrival
+    steps can be written down) unless ``default_rotation`` asks for the components' default policy.
+    """
     data = copy.deepcopy(BASE)
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = sim.scenario.merge(data[key], value)
         else:
             data[key] = value
+    if not default_rotation:
+        data["countries"] = [c if not isinstance(c, dict) or "rotation" in c else {**c, "rotation": "none"}
+                             for c in data["countries"]]
     return sim.validate(data, "test.yaml")
 
 

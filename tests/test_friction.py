@@ -9,7 +9,7 @@ import pytest
 
 import sim
 from sim.coverage import evaluate
-from sim.model.maintenance import machine_repair_availability
+from sim.model.maintenance import crews_for, machine_repair_availability
 from sim.model.replication import World, simulate
 from sim.pipeline import MONTH_DAYS, trained
 from sim.series import daily_states
@@ -23,15 +23,17 @@ def state_series(trace, horizon, target, state):
     return S[trace.rows[(target, state)]]
 
 
-@pytest.mark.parametrize("n,crews", [(4, 1), (4, 2), (8, 2), (12, 3)])
-def test_maintenance_availability_matches_the_machine_repair_formula(n, crews):
+@pytest.mark.parametrize("n,per,size,crews", [(4, 1, 4, 1), (4, 2, 4, 2), (8, 2, 8, 2), (12, 3, 12, 3), (12, 1, 4, 3), (22, 2, 4, 12)])
+def test_maintenance_availability_matches_the_machine_repair_formula(n, per, size, crews):
+    # crews scale with the contingent: `per` crews for every `size` aircraft (22 jets in 4s: 6 x 2 crews)
     mtbf, mttr, H = 10.0, 4.0, 3000
     scn = scenario(
         horizon_days=H,
         requirements={"sky": {"orbits": 1}},
-        maintenance={"sky": {"mtbf_days": mtbf, "mttr_days": mttr, "crews_per_detachment": crews}},
+        maintenance={"sky": {"mtbf_days": mtbf, "mttr_days": mttr, "crews_per_detachment": per, "detachment_size": size}},
         countries=[{"name": "A", "sky": {"aircraft": n}}],
     )
+    assert crews_for(n, per, size) == crews
     shares = [state_series(simulate(scn, 5, r), H, "sky", "in_place")[200:].mean() / n for r in range(6)]
     expected = machine_repair_availability(n, crews, mtbf, mttr)
     se = np.std(shares, ddof=1) / np.sqrt(len(shares))

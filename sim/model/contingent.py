@@ -20,7 +20,6 @@ gap; a smaller pool leaves gaps of ``dwell - (ratio - 1) x tour_days``.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -29,6 +28,7 @@ import simpy
 from ..backstop import at_least
 from .maintenance import Detachment
 from .montreux import montreux_cycle
+from .rotation import policy, relief_times
 
 if TYPE_CHECKING:
     from ..scenario import Country
@@ -126,8 +126,9 @@ def contingent_process(world: "World", country: "Country", c: Contingent, move_d
         if spec is not None:
             c.detachment = Detachment(world, c, spec)
             c.detachment.start()
-        if country.rotation is not None:
-            yield from rotate(world, c, country.rotation.tour_days, country.rotation.ratio, move)
+        rot = policy(world.scenario, country, c.target)
+        if rot is not None:
+            yield from rotate(world, c, rot.tour_days, rot.ratio, move)
     except simpy.Interrupt:
         return
 
@@ -136,13 +137,8 @@ def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
     """Relieve the unit in place every ``tour`` days from a pool of ``ratio`` units."""
     env = world.env
     dwell = max(world.params.rotation.min_dwell_ratio * tour, 2.0 * move)
-    ready = deque([float("-inf")] * (ratio - 1))  # when each unit at home can be back in theatre
-    end = env.now + tour
-    horizon = world.horizon
-    while end < horizon:
+    for end, relief in relief_times(tour, ratio, dwell, env.now, world.horizon):
         yield env.timeout(end - env.now)
-        ready.append(end + dwell)
-        relief = ready.popleft()
         if relief > end:
             if c.detachment is not None:
                 c.detachment.stop()
@@ -153,4 +149,3 @@ def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
                 c.detachment.start()  # the relief brings its own serviceable aircraft or ships
         elif c.detachment is not None:
             c.detachment.relieve()
-        end = (relief if relief > end else end) + tour

@@ -3,7 +3,8 @@
 A detachment is the aircraft (or ships) one country keeps in place for one
 component. Each unit fails after an exponential time in service (mean
 ``mtbf_days``) and then waits for one of the detachment's
-``crews_per_detachment`` maintenance crews, a :class:`simpy.Resource`, which
+crews (``crews_per_detachment`` for every ``detachment_size`` units, rounded up:
+:func:`crews_for`), a :class:`simpy.Resource`, which
 repairs it in an exponential time (mean ``mttr_days``). This is the
 finite-source queue (the machine-repair model, N machines and c repairers):
 its long-run availability has a closed form (see
@@ -21,6 +22,15 @@ import simpy
 if TYPE_CHECKING:
     from .contingent import Contingent
     from .replication import World
+
+
+def crews_for(units: int, crews_per_detachment: int, detachment_size: int) -> int:
+    """Crews a contingent of ``units`` brings: ``crews_per_detachment`` for every ``detachment_size`` units.
+
+    A contingent counts as ``ceil(units / detachment_size)`` detachments (at least one), so crews grow
+    with the force and splitting one force among more countries does not add crews.
+    """
+    return crews_per_detachment * max(1, -(-int(units) // int(detachment_size)))
 
 
 def machine_repair_availability(n: int, crews: int, mtbf: float, mttr: float) -> float:
@@ -47,7 +57,8 @@ class Detachment:
     def __init__(self, world: "World", contingent: "Contingent", spec):
         self.world = world
         self.c = contingent
-        self.mtbf, self.mttr, self.crews = spec
+        self.mtbf, self.mttr, self.crews_per_detachment, self.detachment_size = spec
+        self.crews = self.crews_per_detachment
         self.generation = 0
         self.units: list[simpy.Process] = []
         self.down: list[bool] = []
@@ -57,8 +68,9 @@ class Detachment:
         env = self.world.env
         self.generation += 1
         self.stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
-        self.crew_pool = simpy.Resource(env, capacity=self.crews)
         n = int(round(self.c.where.get("in_place", 0.0)))
+        self.crews = crews_for(n, self.crews_per_detachment, self.detachment_size)
+        self.crew_pool = simpy.Resource(env, capacity=self.crews)
         self.down = [False] * n
         self.units = [env.process(self._unit(i)) for i in range(n)]
 

@@ -52,7 +52,7 @@ class Plan:
     enablers_at: dict[str, frozenset[str]]
     live: dict[str, tuple[float, tuple[tuple[str, float], ...]]]  # component -> (scale, enabler effects)
     deploy_factors: tuple[tuple[str, float], ...]
-    maintenance: dict[str, tuple[float, float, int]]
+    maintenance: dict[str, tuple[float, float, int, int]]
     tonnage_cap_binds: bool  # whether non-littoral ships could ever exceed the Montreux tonnage cap
 
     @classmethod
@@ -73,6 +73,7 @@ class Plan:
                 spec.mtbf_days or d.mtbf_days,
                 spec.mttr_days or d.mttr_days,
                 spec.crews_per_detachment or d.crews_per_detachment,
+                spec.detachment_size or d.detachment_size,
             )
         live = {}
         for comp in comps:

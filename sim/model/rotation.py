@@ -1,0 +1,60 @@
+"""Which rotation a country's contingent follows, and the relief process itself.
+
+Policy (one rule, documented in ``docs/model.md``):
+
+* a country with ``rotation: {tour_days, ratio}`` uses it for every component it pledges; without
+  ``ratio`` it takes the component's default pool;
+* a country without ``rotation`` gets the component's default policy
+  (``parameters.rotation.default.<component>``: sourced tour length and pool);
+* ``rotation: none`` keeps the units in place without relief;
+* enabler contingents rotate only with a country's own ``rotation`` (enablers such as tankers and
+  ISR fly from bases outside Ukraine and have no default policy).
+
+Relief: a unit serves ``tour_days``; the relief comes from a pool of ``ratio`` units, each of which
+needs ``min_dwell_ratio x tour_days`` (and at least the two moves) away from theatre between tours.
+Relief overlaps the outgoing unit, so a pool with ``ratio >= 1 + min_dwell_ratio`` leaves no gap; a
+smaller pool leaves gaps of ``dwell - (ratio - 1) x tour_days``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from ..scenario import Country, Scenario
+
+
+class Policy(NamedTuple):
+    """A resolved rotation: tours of ``tour_days`` from a pool of ``ratio`` units."""
+
+    tour_days: float
+    ratio: int
+
+
+def policy(scenario: "Scenario", country: "Country", target: str) -> Optional[Policy]:
+    """The rotation ``country`` follows for ``target`` (None: never relieved)."""
+    own = country.rotation
+    if own == "none":
+        return None
+    default = scenario.parameters.rotation.default.get(target)
+    if own is not None:
+        ratio = own.ratio if own.ratio is not None else (default.ratio if default else 1)
+        return Policy(float(own.tour_days), int(ratio))
+    if default is None:
+        return None
+    return Policy(float(default.tour_days), int(default.ratio))
+
+
+def relief_times(tour: float, ratio: int, dwell: float, start: float, horizon: float):
+    """Yield ``(end, relief)`` for each tour ending before ``horizon``: when it ends, when the relief is in.
+
+    ``relief > end`` is a gap. Pure arithmetic: the relief process walks through these times.
+    """
+    ready = deque([float("-inf")] * (ratio - 1))  # when each unit at home can be back in theatre
+    end = start + tour
+    while end < horizon:
+        ready.append(end + dwell)
+        relief = max(end, ready.popleft())
+        yield end, relief
+        end = relief + tour
