@@ -9,9 +9,12 @@ Every figure is a ratio to a baseline measured in the same run, so results carry
 * the share of a replication spent building daily series and statistics with numpy;
 * memory growth per replication against the size of the daily series kept;
 * each timing is the best of several repeats (the machine's noise only ever adds time);
-* ``coalition-sim --help`` against importing simpy, numpy and typer alone.
+* ``coalition-sim --help`` against importing simpy, numpy and typer alone;
+* with ``--against REV``: this tree's baseline replication against the project at git revision
+  ``REV``, prepared in a temporary folder and virtualenv and timed interleaved with this tree in
+  the same run (:mod:`against`); the last line is ``speed-up vs REV: X.XXx``.
 
-Run: ``python benchmarks/bench_run.py [--reps N]``.
+Run: ``python benchmarks/bench_run.py [--reps N] [--against REV [--rounds K] [--against-only]]``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
+from against import PrepareError, compare, report  # noqa: E402
 from sim.coverage import evaluate_batch  # noqa: E402
 from sim.model.replication import Plan, World  # noqa: E402
 from sim.runner import BATCH, rep_metrics  # noqa: E402
@@ -140,7 +144,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=100)
     ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "baseline.yaml"))
+    ap.add_argument("--against", metavar="REV", help="also time the baseline of git revision REV, interleaved")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds of the --against comparison")
+    ap.add_argument("--against-only", action="store_true", help="with --against: skip the other measurements")
+    ap.add_argument("--fresh-deps", action="store_true",
+                    help="with --against: install REV's own dependencies instead of sharing this environment's")
     args = ap.parse_args()
+    if not (args.against and args.against_only):
+        ratios(args)
+    if args.against:
+        print(f"\nbaseline replication, this tree vs {args.against}: {args.rounds} interleaved rounds of "
+              f"{args.reps} replications each")
+        try:
+            comparison = compare(ROOT, args.against, args.reps, args.rounds, fresh_deps=args.fresh_deps)
+        except PrepareError as exc:
+            sys.exit(f"bench_run.py: --against {args.against}: {exc}")
+        report(comparison)
+
+
+def ratios(args) -> None:
+    """The measurements against baselines of this tree: bare simpy, friction off, series size, imports."""
     path = Path(args.scenario)
     friction = sim.load_scenario(path)
     plain = without_friction(path)
