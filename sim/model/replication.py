@@ -19,6 +19,7 @@ from ..scenario import Scenario
 from ..streams import Streams
 from ..vocabulary import ENABLERS, LEVELS
 from .contingent import Contingent, contingent_process, country_process
+from .event_keys import keyed_events
 from .ledger import STATES, Ledger
 from .phases import Gate, Watch
 from .shocks import violation_times, withdraw_on, withdrawal_day
@@ -61,9 +62,9 @@ class Plan:
         comps = scenario.components
         hubs = {h.name for h in scenario.transit.hubs} if scenario.transit else set()
         pledges = []
-        for country in scenario.countries:
+        for country in sorted(scenario.countries, key=lambda c: c.name):  # processes start in name order
             units = {c: country.pledge(c) for c in comps if country.pledge(c) > 0}
-            units.update({e: n for e, n in country.enablers.items() if n > 0})
+            units.update({e: n for e, n in sorted(country.enablers.items()) if n > 0})
             if units or country.name in hubs:
                 pledges.append((country, units))
         maintenance = {}
@@ -237,7 +238,7 @@ class World:
                 self.watches.append((watch, relevant))
         if self.watches:
             self.ledger.listeners.append(self._notify)
-        for i, event in enumerate(scn.events):
+        for key, event in keyed_events(scn.events):  # keyed by content, started in a canonical order
             if event.type == "backstop":
                 env.process(self._backstop_change(event.day, event.level))
             elif event.type == "hub_closure":
@@ -245,15 +246,15 @@ class World:
             elif event.type == "withdraw" and event.day is not None:
                 env.process(withdraw_on(self, event.country, event.day))
             elif event.type == "withdraw":
-                names = [event.country] if event.country else [c.name for c in scn.countries]
+                names = [event.country] if event.country else sorted(c.name for c in scn.countries)
                 for name in names:
-                    day = withdrawal_day(self, name, event.yearly_probability, str(i))
+                    day = withdrawal_day(self, name, event.yearly_probability, key)
                     if day < self.horizon:
                         env.process(withdraw_on(self, name, day))
             elif event.type == "reinforce":
-                env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, str(i)))
+                env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, key))
             elif event.type == "violations":
-                for t in violation_times(self, i, event.rate_per_year):
+                for t in violation_times(self, key, event.rate_per_year):
                     self.surges.append((event.component, t, event.days, event.surge))
         for country, pledges in self.plan.pledges:
             if country.name in self.hubs:

@@ -35,11 +35,11 @@ def withdrawal_day(world: "World", country: str, yearly_probability: float, key:
     return world.streams.rng(country, "withdraw", key).exponential(1.0 / rate)
 
 
-def violation_times(world: "World", index: int, rate_per_year: float) -> list[float]:
-    """Poisson arrival days of one ``violations`` event, up to the horizon."""
+def violation_times(world: "World", key: str, rate_per_year: float) -> list[float]:
+    """Poisson arrival days of the ``violations`` event keyed ``key`` (its content), up to the horizon."""
     if rate_per_year <= 0:
         return []
-    stream = world.streams.rng("violations", str(index))
+    stream = world.streams.rng("violations", key)
     times, t = [], 0.0
     while True:
         t += stream.exponential(365.0 / rate_per_year)
