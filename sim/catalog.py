@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ScenarioError, problem
 
 PROVENANCE_KEYS = ("sources", "assumption", "note")
@@ -28,18 +26,10 @@ def default_seeds_dir() -> Path:
 
 
 def read_yaml(path: Path) -> Any:
-    """Read a YAML file, turning I/O and syntax errors into a one-line :class:`ScenarioError`."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError.at(str(path), "", f"cannot read file ({exc.strerror or exc})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = getattr(exc, "problem", None) or "malformed YAML"
-        raise ScenarioError.at(str(path), where, f"expected valid YAML ({what})") from None
+    """Read a YAML file; unreadable bytes, bad YAML, duplicate keys: :class:`ScenarioError`, one line each."""
+    from .documents import read_document
+
+    return read_document(Path(path)).strict()
 
 
 def split_leaves(tree: Any, prefix: str = "") -> tuple[Any, dict[str, dict]]:

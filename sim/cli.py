@@ -31,6 +31,11 @@ def fail(exc: ScenarioError) -> None:
     raise typer.Exit(2)
 
 
+def warn(line: str) -> None:
+    """Print a warning (allowed, but probably not meant) on stderr."""
+    typer.echo(line, err=True)
+
+
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
@@ -46,7 +51,7 @@ def run(
     from .scenario import load_scenario
 
     try:
-        scn = load_scenario(scenario)
+        scn = load_scenario(scenario, warn=warn)
         folder = out or default_folder(scn.name)
         check_target(folder, replaces=RUN_MARKER)
     except ScenarioError as exc:
@@ -71,7 +76,7 @@ def validate(scenario: Path = typer.Argument(..., help="scenario YAML file")) ->
     from .scenario import load_scenario
 
     try:
-        scn = load_scenario(scenario)
+        scn = load_scenario(scenario, warn=warn)
     except ScenarioError as exc:
         fail(exc)
     typer.echo(f"{scenario}: ok ({scn.name}: {len(scn.countries)} countries, components {', '.join(scn.components)})")
@@ -135,14 +140,14 @@ def countries() -> None:
 @app.command()
 def plot(folder: Path = typer.Argument(..., help="output folder of a finished run or sweep")) -> None:
     """Redraw the plots of a finished run or sweep from its files, without re-running."""
-    if (folder / "sweep.json").is_file():
-        from .sweep.plots import draw_sweep as draw
-    elif (folder / "summary.json").is_file():
-        from .plots import draw_run as draw
-    else:
-        typer.echo(f"{folder}: expected the output folder of a run (summary.json) or a sweep (sweep.json)", err=True)
-        raise typer.Exit(2)
-    for path in draw(folder):
+    from .plots.damage import drawer
+
+    try:
+        draw = drawer(folder)
+        paths = draw(folder)
+    except ScenarioError as exc:
+        fail(exc)
+    for path in paths:
         typer.echo(f"wrote {path}")
 
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .backstop import Ladder, Willingness
-from .catalog import Catalog, read_yaml
+from .catalog import Catalog
 from .distributions import ZERO, Duration
+from .documents import join, label, non_finite, read_document
 from .errors import ScenarioError, problem
 from .parameters import Parameters
+from .scenario_checks import consistency, warnings
 from .vocabulary import COMPONENTS, UNITS, Component, Enabler, Level, Stance
 
 Count = Annotated[int, Field(ge=0)]
@@ -302,34 +304,10 @@ class Scenario(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self):
-        names = [c.name for c in self.countries]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"country names must be unique; repeated: {', '.join(dupes)}")
-        simulated = set(self.requirements.components)
-        if not simulated:
-            raise ValueError("expected at least one component under requirements")
-        for comp, phase in self.phases.items():
-            if comp not in simulated:
-                raise ValueError(f"phases.{comp}: component is not under requirements")
-            if phase.after and phase.after.component not in simulated:
-                raise ValueError(f"phases.{comp}.after.component: {phase.after.component} is not under requirements")
-            if phase.after and phase.after.component == comp:
-                raise ValueError(f"phases.{comp}.after.component: a component cannot wait for itself")
-        hubs = {h.name for h in self.transit.hubs} if self.transit else set()
-        if self.transit:
-            for c in self.countries:
-                for hub in [c.via] if isinstance(c.via, str) else (c.via or []):
-                    if hub not in hubs:
-                        raise ValueError(f"countries[{c.name}].via: unknown hub {hub!r}; expected one of {sorted(hubs)}")
-        for i, ev in enumerate(self.events):
-            name = getattr(ev, "country", None)
-            if name is not None and name not in names:
-                raise ValueError(f"events[{i}].country: unknown country {name!r}; expected one of the scenario's countries")
-            if ev.type == "hub_closure" and ev.hub not in hubs:
-                raise ValueError(f"events[{i}].hub: unknown hub {ev.hub!r}; expected one of {sorted(hubs)} (under transit.hubs)")
-            if ev.type in ("reinforce", "violations") and ev.component not in simulated:
-                raise ValueError(f"events[{i}].component: {ev.component} is not under requirements")
+        problems = consistency(self.model_dump())
+        if problems:  # the loader reports them all, with the field errors; here the first suffices
+            path, expected = problems[0]
+            raise ValueError(f"{path}: {expected}")
         return self
 
     @property
@@ -343,6 +321,9 @@ class Scenario(_Frozen):
 
 # --- loading ----------------------------------------------------------------------------------
 
+SWEEP_KEYS = frozenset({"base", "design", "samples", "coalition"})
+"""Keys only a sweep file has: a scenario file holding them was given where a sweep belongs."""
+
 
 def merge(base: Any, override: Any) -> Any:
     """Deep-merge ``override`` into ``base``; a distribution spec (with ``dist``) replaces wholesale."""
@@ -354,39 +335,48 @@ def merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
-def resolve(data: Any, file: str, catalog: Catalog) -> dict:
-    """Fill a raw scenario mapping with catalog defaults (refs, parameters, ladder)."""
-    if not isinstance(data, dict):
-        raise ScenarioError.at(file, "", "expected a mapping of scenario keys at the top level")
+def _resolve(data: dict, file: str, catalog: Catalog) -> tuple[dict, list[tuple[str, str]]]:
+    """Fill a raw scenario mapping with catalog defaults; return it and the problems met on the way."""
     data = dict(data)
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     countries = data.get("countries")
     if isinstance(countries, list):
         out = []
         for i, entry in enumerate(countries):
             if isinstance(entry, dict) and entry.get("ref") is not None:
-                try:
-                    base = catalog.country(str(entry["ref"]), file, f"countries[{i}].ref")
-                except ScenarioError as exc:
-                    problems.extend(exc.problems)
+                ref = entry["ref"]
+                base = catalog.countries.get(ref) if isinstance(ref, str) else None
+                if base is None:
+                    known = ", ".join(sorted(catalog.countries)) or "none"
+                    problems.append((f"countries[{label(entry, i)}].ref", f"unknown country ref {ref!r}; expected one of: {known}"))
+                    out.append({"name": str(ref), **{k: v for k, v in entry.items() if k != "ref"}})
                     continue
+                base = {k: v for k, v in base.items() if k != "provenance"}
                 merged = merge(base, {k: v for k, v in entry.items() if k != "ref"})
-                merged["ref"] = entry["ref"]
-                merged.setdefault("name", entry["ref"])
+                merged["ref"] = ref
+                if merged.get("name") is None:
+                    merged["name"] = ref
                 out.append(merged)
             else:
                 out.append(entry)
         data["countries"] = out
-    if problems:
-        raise ScenarioError(problems)
     data["parameters"] = merge(catalog.parameter_values, data.get("parameters") or {})
+    params = data["parameters"] if isinstance(data["parameters"], dict) else {}
     transit = data.get("transit")
     if isinstance(transit, dict) and isinstance(transit.get("hubs"), list):
-        defaults = (data["parameters"].get("transit") or {}).get("hub_throughput_per_day") or {}
+        transit_params = params.get("transit") if isinstance(params.get("transit"), dict) else {}
+        defaults = transit_params.get("hub_throughput_per_day")
+        defaults = defaults if isinstance(defaults, dict) else {}
         hubs = []
-        for hub in transit["hubs"]:
-            if isinstance(hub, dict) and "throughput_per_day" not in hub and hub.get("name") in defaults:
-                hub = {**hub, "throughput_per_day": defaults[hub["name"]]}
+        for i, hub in enumerate(transit["hubs"]):
+            if isinstance(hub, dict) and "throughput_per_day" not in hub:
+                name = hub.get("name")
+                if isinstance(name, str) and name in defaults:
+                    hub = {**hub, "throughput_per_day": defaults[name]}
+                elif isinstance(name, str):
+                    problems.append((f"transit.hubs[{name}].throughput_per_day",
+                                     f"expected people per day: no default for hub {name!r} "
+                                     f"(parameters.transit.hub_throughput_per_day has: {', '.join(map(str, defaults)) or 'none'})"))
             hubs.append(hub)
         data["transit"] = {**transit, "hubs": hubs}
     backstop = data.get("us_backstop") or {}
@@ -396,34 +386,39 @@ def resolve(data: Any, file: str, catalog: Catalog) -> dict:
         backstop.setdefault("adds", ladder["adds"])
         backstop["willingness"] = merge(ladder["willingness"], backstop.get("willingness") or {})
         data["us_backstop"] = backstop
-    return data
+    return data, problems
+
+
+def resolve(data: Any, file: str, catalog: Catalog) -> dict:
+    """Fill a raw scenario mapping with catalog defaults (refs, parameters, ladder)."""
+    if not isinstance(data, dict):
+        raise ScenarioError.at(file, "", "expected a mapping of scenario keys at the top level")
+    resolved, problems = _resolve(data, file, catalog)
+    if problems:
+        raise ScenarioError([problem(file, p, e) for p, e in problems])
+    return resolved
+
+
+_UNION_TAGS = {"fixed", "uniform", "triangular", "lognormal", "backstop", "withdraw", "reinforce", "hub_closure", "violations"}
 
 
 def _key_path(loc: tuple, data: dict) -> str:
-    parts: list[str] = []
+    path = ""
     node: Any = data
     for item in loc:
-        if isinstance(item, int):
-            label = str(item)
-            if parts and parts[-1] == "countries" and isinstance(node, list) and item < len(node):
-                entry = node[item]
-                if isinstance(entry, dict) and entry.get("name"):
-                    label = str(entry["name"])
-            parts[-1] = f"{parts[-1]}[{label}]" if parts else f"[{label}]"
-        elif item in ("fixed", "uniform", "triangular", "lognormal", "backstop", "withdraw", "reinforce",
-                      "hub_closure", "violations") or str(item).startswith(
-            "function-"
-        ):
+        if isinstance(item, int) and isinstance(node, list):
+            path = f"{path}[{label(node[item], item) if item < len(node) else item}]"
+        elif item in _UNION_TAGS or str(item).startswith("function-"):
             continue  # pydantic's union tags are not keys of the file
         elif item == "days" and isinstance(node, (int, float)) and not isinstance(node, bool):
             continue  # a duration written as a plain number: the number itself is the problem
         else:
-            parts.append(str(item))
+            path = join(path, item)
         try:
             node = node[item]
         except (KeyError, IndexError, TypeError):
             node = None
-    return ".".join(parts)
+    return path
 
 
 def _expected(err: dict) -> str:
@@ -433,32 +428,85 @@ def _expected(err: dict) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if err["type"] not in ("value_error",) and "input" in err and not isinstance(err["input"], (dict, list)):
-        msg = f"{msg} (got {err['input']!r})"
+        shown = repr(err["input"])
+        msg = f"{msg} (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
     return f"expected: {msg[0].lower()}{msg[1:]}" if not msg.startswith("expected") else msg
 
 
-def validate(data: Any, file: str = "<scenario>", catalog: Catalog | None = None) -> Scenario:
-    """Resolve and validate a raw scenario mapping; raise :class:`ScenarioError` listing every problem."""
+Warn = Callable[[str], None]
+
+
+def validate(
+    data: Any,
+    file: str = "<scenario>",
+    catalog: Catalog | None = None,
+    *,
+    problems: list[str] | None = None,
+    warn: Warn | None = None,
+    overrides: Any = None,
+) -> Scenario:
+    """Resolve and validate a raw scenario mapping; raise :class:`ScenarioError` listing every problem.
+
+    Field errors, cross-reference errors (:func:`sim.scenario_checks.consistency`)
+    and non-finite numbers are found in one pass. ``problems`` are lines found
+    earlier (e.g. duplicate keys while reading) to report with them. ``warn``
+    receives one line per warning (:func:`sim.scenario_checks.warnings`) when the
+    scenario is valid; ``overrides`` is the ``parameters`` mapping as written
+    (default: ``data['parameters']``).
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(list(problems or []) + [problem(file, "", "expected a mapping of scenario keys at the top level")])
     catalog = catalog or Catalog.load()
-    resolved = resolve(data, file, catalog)
+    lines = list(problems or [])
+    resolved, found = _resolve(data, file, catalog)
+    found += [(path, f"expected a finite number (got {value})") for path, value in non_finite(resolved)]
+    reported = {path for path, _ in found}
     try:
-        return Scenario.model_validate(resolved)
+        scenario = Scenario.model_validate(resolved)
     except ValidationError as exc:
-        lines = [problem(file, _key_path(e["loc"], resolved), _expected(e)) for e in exc.errors()]
-        raise ScenarioError(list(dict.fromkeys(lines))) from None
+        scenario = None
+        for e in exc.errors():
+            if not e["loc"] and e["type"] == "value_error":
+                continue  # a cross-key check: consistency() below reports every one
+            path = _key_path(e["loc"], resolved)
+            if not any(path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in reported):
+                lines.append(problem(file, path, _expected(e)))
+    except (OverflowError, RecursionError) as exc:  # numbers or nesting beyond what a model can hold
+        scenario = None
+        lines.append(problem(file, "", f"expected numbers and nesting of ordinary size ({type(exc).__name__})"))
+    lines += [problem(file, p, e) for p, e in found + consistency(resolved)]
+    lines = list(dict.fromkeys(lines))
+    if lines or scenario is None:
+        raise ScenarioError(lines or [problem(file, "", "expected a valid scenario")])
+    if warn is not None:
+        written = (data.get("parameters") if overrides is None else overrides) or {}
+        for path, message in warnings(resolved, written):
+            warn(problem(file, path, f"warning: {message}"))
+    return scenario
 
 
 def load_raw(path: str | Path) -> dict:
     """Read a scenario file as a plain mapping (no defaults filled)."""
-    data = read_yaml(Path(path))
+    return _read_scenario(path).strict()
+
+
+def _read_scenario(path: str | Path):
+    doc = read_document(Path(path), str(path))
+    data = doc.data
     if not isinstance(data, dict):
-        raise ScenarioError.at(str(path), "", "expected a mapping of scenario keys at the top level")
-    return data
+        raise ScenarioError(doc.problems + [problem(doc.file, "", "expected a mapping of scenario keys at the top level")])
+    if SWEEP_KEYS & set(data) and not {"countries", "requirements"} & set(data):
+        raise ScenarioError.at(
+            doc.file, "", "this is a sweep file (it has base:/design:/coalition:), expected a scenario file; "
+            f"run it with `coalition-sim sweep {doc.file}`",
+        )
+    return doc
 
 
-def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
-    """Read, fill and validate a scenario file."""
-    return validate(load_raw(path), str(path), catalog)
+def load_scenario(path: str | Path, catalog: Catalog | None = None, *, warn: Warn | None = None) -> Scenario:
+    """Read, fill and validate a scenario file; every problem of the file in one :class:`ScenarioError`."""
+    doc = _read_scenario(path)
+    return validate(doc.data, doc.file, catalog, problems=doc.problems, warn=warn)
 
 
 def json_schema() -> dict:

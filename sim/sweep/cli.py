@@ -54,7 +54,7 @@ def sweep_command(
         _fail(["--scheduler: expected --executor dask as well"])
     t0 = time.perf_counter()
     try:
-        sweep = load_sweep(sweep_file)
+        sweep = load_sweep(sweep_file, warn=lambda line: typer.echo(line, err=True))
     except ScenarioError as exc:
         _fail(exc.problems)
     timings = {"load_validate_s": round(time.perf_counter() - t0, 3)}

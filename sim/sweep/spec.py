@@ -40,9 +40,11 @@ from typing import Any, Literal, Optional, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..catalog import Catalog, read_yaml
+from ..catalog import Catalog
+from ..documents import read_document
 from ..errors import ScenarioError, problem
-from ..scenario import Scenario, load_raw, validate
+from ..scenario import Scenario, Warn, load_raw, validate
+from ..scenario_checks import unused_parameter
 from ..streams import key_word
 from . import paths
 
@@ -319,23 +321,64 @@ def _point_problems(exc: ScenarioError, file: str, swept: list[str], point: Poin
     return out
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read a sweep file, expand it and validate every point's scenario; raise :class:`ScenarioError`."""
+SCENARIO_KEYS = frozenset({"countries", "requirements", "extends", "phases", "events", "us_backstop"})
+"""Keys only a scenario file has: a sweep file holding them (and no ``base``) is a scenario file."""
+
+
+def _read_spec(path: Path) -> tuple[dict, list[str]]:
+    """The sweep file's mapping and the problems met reading it (duplicate keys, non-finite numbers)."""
+    file = str(path)
+    doc = read_document(path, file)
+    raw = doc.data
+    if not isinstance(raw, dict):
+        raise ScenarioError(doc.problems + [problem(file, "", "expected a mapping of sweep keys (base, replications, seed, design, parameters)")])
+    if "base" not in raw and SCENARIO_KEYS & set(raw):
+        raise ScenarioError.at(
+            file, "", f"this is a scenario file (it has {', '.join(sorted(SCENARIO_KEYS & set(raw)))}), expected a sweep "
+            f"file (base:, parameters:); run it with `coalition-sim run {file}`",
+        )
+    return raw, list(doc.problems)
+
+
+def _check_paths(raw: dict, base_raw: dict, file: str) -> list[str]:
+    """Problems with the parameter paths of a sweep whose spec is invalid (so they come in the same pass)."""
+    out = []
+    params = raw.get("parameters")
+    for p in params if isinstance(params, dict) else ():
+        try:
+            paths.check(base_raw, paths.parse(str(p)))
+        except paths.PathError as exc:
+            out.append(problem(file, f"parameters.{p}", str(exc)))
+    return out
+
+
+def load_sweep(path: str | Path, *, warn: Warn | None = None) -> Sweep:
+    """Read a sweep file, expand it and validate every point's scenario; raise :class:`ScenarioError`.
+
+    Every problem of the sweep file and its base scenario is reported in one pass.
+    ``warn`` receives one line per warning: the base scenario's, and axes with no effect.
+    """
     path = Path(path)
     file = str(path)
-    raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise ScenarioError.at(file, "", "expected a mapping of sweep keys (base, replications, seed, design, parameters)")
+    raw, problems = _read_spec(path)
     try:
         spec = SweepSpec.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(_spec_problems(exc, file)) from None
-    base_file = Path(spec.base) if Path(spec.base).is_absolute() else path.parent / spec.base
-    base_raw = load_raw(base_file)
+        spec = None
+        problems += _spec_problems(exc, file)
+    base_value = spec.base if spec else raw.get("base")
+    if not isinstance(base_value, str) or not base_value:
+        raise ScenarioError(list(dict.fromkeys(problems)))
+    base_file = Path(base_value) if Path(base_value).is_absolute() else path.parent / base_value
     catalog = Catalog.load()
-    base = validate(copy.deepcopy(base_raw), str(base_file), catalog)
+    try:
+        base_raw = load_raw(base_file)
+        base = validate(copy.deepcopy(base_raw), str(base_file), catalog, warn=warn)
+    except ScenarioError as exc:
+        raise ScenarioError(list(dict.fromkeys(problems + exc.problems))) from None
+    if spec is None:
+        raise ScenarioError(list(dict.fromkeys(problems + _check_paths(raw, base_raw, file))))
     base_dump = base.model_dump(mode="python")
-    problems: list[str] = []
     parameters = []
     for p, values in spec.parameters.items():
         try:
@@ -343,7 +386,7 @@ def load_sweep(path: str | Path) -> Sweep:
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(list(dict.fromkeys(problems)))
     loo = _leave_one_out(spec.coalition.leave_one_out, base_raw, file)
     seed = base.seed if spec.seed is None else spec.seed
     points = expand(parameters, spec.design, spec.samples, loo, design_rng(seed))
@@ -359,6 +402,9 @@ def load_sweep(path: str | Path) -> Sweep:
             problems.extend(_point_problems(exc, file, swept, point))
     if problems:
         raise ScenarioError(list(dict.fromkeys(problems)))
+    if warn is not None:
+        for line in axis_warnings(parameters, base_raw, base_dump, file, catalog):
+            warn(line)
     return Sweep(
         file=path,
         spec=spec,
@@ -371,3 +417,37 @@ def load_sweep(path: str | Path) -> Sweep:
         points=points,
         scenarios=scenarios,
     )
+
+
+def _axis_values(param: Parameter) -> list[Any]:
+    if param.values is not None:
+        return list(param.values)
+    return [param.low, param.high]
+
+
+def axis_warnings(parameters: list[Parameter], base_raw: dict, base_dump: dict, file: str, catalog: Catalog) -> list[str]:
+    """One line per swept parameter that cannot change a result.
+
+    An axis has no effect when every one of its values (for a range: both ends)
+    gives the same validated scenario, or when it overrides a parameter the base
+    scenario never uses (:func:`sim.scenario_checks.unused_parameter`).
+    """
+    out = []
+    for param in parameters:
+        where = f"parameters.{param.path}"
+        if param.path.startswith("parameters."):
+            why = unused_parameter(param.path[len("parameters."):], base_dump)
+            if why:
+                out.append(problem(file, where, f"warning: this axis has no effect: {why}"))
+                continue
+        dumps = set()
+        for value in _axis_values(param):
+            data = copy.deepcopy(base_raw)
+            try:
+                paths.assign(data, param.steps, copy.deepcopy(value))
+                dumps.add(validate(data, file, catalog).model_dump_json())
+            except (paths.PathError, ScenarioError):
+                dumps.add(repr(value))  # an invalid value is reported with the points; it differs at least
+        if len(dumps) == 1 and len(_axis_values(param)) > 1:
+            out.append(problem(file, where, "warning: this axis has no effect: every value gives the same scenario"))
+    return out

@@ -1,0 +1,80 @@
+"""Which kind of output a folder holds, and one clear line when it is damaged or incomplete.
+
+``coalition-sim plot DIR`` redraws from files a user may have moved, edited or
+half-copied. :func:`drawer` picks the run or sweep drawer from the files
+present, and wraps it so that a missing or unreadable file is named in one
+line (a :class:`~sim.errors.ScenarioError`) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ScenarioError
+
+RUN_FILES = ("summary.json", "coverage.csv", "timeline.csv", "shortfall.csv", "scenario.json")
+SWEEP_FILES = ("sweep.json", "results.csv")
+
+Draw = Callable[[Path], list[Path]]
+
+
+def _guarded(draw: Draw, folder: Path, files: tuple[str, ...], what: str) -> Draw:
+    def run(target: Path) -> list[Path]:
+        try:
+            return draw(target)
+        except ScenarioError:
+            raise
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, ZeroDivisionError) as exc:
+            detail = f"{type(exc).__name__}: {exc}"[:160]
+            present = ", ".join(f for f in files if (folder / f).is_file())
+            raise ScenarioError.at(
+                str(folder), "", f"cannot draw {what} from {present or 'these files'} ({detail}); "
+                "expected the files as the command wrote them"
+            ) from None
+
+    return run
+
+
+def drawer(folder: Path) -> Draw:
+    """The function that redraws ``folder`` (a run or a sweep), or a one-line error saying what is missing."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise ScenarioError.at(str(folder), "", "no such folder; expected the output folder of a run or a sweep")
+    if not folder.is_dir():
+        raise ScenarioError.at(str(folder), "", "not a folder; expected the output folder of a run or a sweep")
+    if any((folder / f).is_file() for f in SWEEP_FILES):
+        from ..sweep.plots import draw_sweep
+
+        return _guarded(_sweep_checked(draw_sweep), folder, SWEEP_FILES, "a sweep")
+    if any((folder / f).is_file() for f in RUN_FILES):
+        from . import draw_run
+
+        return _guarded(draw_run, folder, RUN_FILES, "a run")
+    raise ScenarioError.at(
+        str(folder), "", "expected the output folder of a run (summary.json) or a sweep (sweep.json); found neither"
+    )
+
+
+def _sweep_checked(draw: Draw) -> Draw:
+    """The sweep drawer, after checking that sweep.json and results.csv are there and readable."""
+
+    def run(folder: Path) -> list[Path]:
+        import csv
+        import json
+
+        from .reading import reading
+
+        with reading(folder / "sweep.json", "a sweep"):
+            doc = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
+            if doc.get("kind") != "sweep" or not isinstance(doc["sweep"]["parameters"], list):
+                raise ValueError("not the sweep.json of a sweep")
+            doc["sweep"]["design"], doc["sweep"]["leave_one_out"]
+        with reading(folder / "results.csv", "a sweep"):
+            with open(folder / "results.csv", newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+            if rows and "point" not in rows[0]:
+                raise KeyError("point")
+        return draw(folder)
+
+    return run
