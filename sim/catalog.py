@@ -14,7 +14,8 @@ from typing import Any
 
 from .errors import ScenarioError, problem
 
-PROVENANCE_KEYS = ("sources", "assumption", "note")
+PROVENANCE_KEYS = ("sources", "assumption", "note", "range")
+"""Keys of a provenance entry; ``range: [low, high]`` is the plausible span of the value (see :mod:`sim.audit.space`)."""
 
 
 def default_seeds_dir() -> Path:

@@ -27,7 +27,13 @@ How provenance is written in each file:
                     ``{value: X, assumption: "why"}`` (``note:`` optional).
 
 An entry is a list of source ids, or a mapping with ``sources:`` and/or
-``assumption:`` (and an optional ``note:``).
+``assumption:`` (and an optional ``note:``). A mapping may also give
+``range: [low, high]``, the span its sources report for the number (or the span
+an assumption allows); ``coalition-sim audit`` samples the number over it
+instead of its default range. In ``parameters.yaml`` it sits beside
+``value:``; in ``countries.yaml`` and ``backstop.yaml`` it is written in the
+provenance entry of that exact field (for a triangular duration, the range of
+its ``mode``).
 """
 
 from __future__ import annotations
@@ -124,15 +130,33 @@ def cited_ids(entry: Any) -> list[str]:
     return []
 
 
+def _is_range(span: Any, value: Any = None) -> bool:
+    """Whether ``span`` is ``[low, high]`` of numbers with ``low < high`` (holding ``value`` when it is a number)."""
+    if not (isinstance(span, list) and len(span) == 2):
+        return False
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in span) or not span[0] < span[1]:
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return span[0] <= value <= span[1]
+    return True
+
+
+def _with_value(entry: Any, value: Any) -> Any:
+    """``entry`` with the value it describes, so that a ``range:`` can be checked to hold it."""
+    return {**entry, "value": value} if isinstance(entry, dict) and "range" in entry else entry
+
+
 def _entry_problems(entry: Any, known: dict[str, dict]) -> list[str]:
     """What is wrong with one provenance entry (empty when it is sound)."""
     if isinstance(entry, list):
         if not entry:
             return ["expected at least one source id or an assumption: note (got an empty list)"]
     elif isinstance(entry, dict):
-        extra = sorted(set(entry) - {"sources", "assumption", "note", "value"})
+        extra = sorted(set(entry) - {"sources", "assumption", "note", "value", "range"})
         if extra:
-            return [f"expected only sources, assumption or note (got {', '.join(extra)})"]
+            return [f"expected only sources, assumption, note or range (got {', '.join(extra)})"]
+        if "range" in entry and not _is_range(entry["range"], entry.get("value")):
+            return [f"range: expected [low, high], two numbers with low < high around the value (got {entry['range']!r})"]
         sources, assumption = entry.get("sources"), entry.get("assumption")
         if sources is None and not (isinstance(assumption, str) and assumption.strip()):
             return ["expected source ids or an assumption: note saying why"]
@@ -177,7 +201,10 @@ def check_provenance(catalog: Catalog) -> list[str]:
             label = f"{where}.provenance.{key}" if key else f"{where}.provenance"
             if key and not any(p == key or p.startswith(key + ".") for p, _ in leaves):
                 problems.append(problem(file, label, "names no field of the entry"))
-            problems.extend(problem(file, label, msg) for msg in _entry_problems(entry, known))
+            value = value_at(fields, key) if key else None
+            if isinstance(entry, dict) and isinstance(value, dict) and "dist" in value:
+                value = value.get("mode", value.get("median", value.get("days")))
+            problems.extend(problem(file, label, msg) for msg in _entry_problems(_with_value(entry, value), known))
 
     cty_file = f"{d}/countries.yaml"
     for name, entry in catalog.countries.items():
@@ -199,7 +226,8 @@ def check_provenance(catalog: Catalog) -> list[str]:
         if path not in prov:
             problems.append(problem(par_file, path, "expected {value: X, sources: [ids]} or {value: X, assumption: why}"))
     for path, entry in prov.items():
-        problems.extend(problem(par_file, path, msg) for msg in _entry_problems(entry, known))
+        value = value_at(catalog.parameter_values, path)
+        problems.extend(problem(par_file, path, msg) for msg in _entry_problems(_with_value(entry, value), known))
     return problems
 
 
@@ -250,6 +278,8 @@ def _entry_lines(entry: Any, indent: str) -> list[str]:
             lines.append(f"{indent}assumption: {entry['assumption']}")
         if entry.get("note"):
             lines.append(f"{indent}note: {entry['note']}")
+        if entry.get("range"):
+            lines.append(f"{indent}range: {fmt_value(entry['range'][0])} to {fmt_value(entry['range'][1])}")
     if not lines:
         lines.append(f"{indent}(no provenance)")
     return lines

@@ -233,5 +233,7 @@ def test_summary_lists_the_defaults_used_with_their_sources(tmp_path):
     for prov in params.values():
         assert set(prov.get("sources", [])) <= set(catalog.sources)
         assert prov.get("sources") or prov.get("assumption")
-    assert used["countries"]["France"]["land.troops"] == ["lemonde-2026-01", "wapo-2025-02", "times-2025-04-30", "times-2026-01"]
+    troops = used["countries"]["France"]["land.troops"]  # a mapping since it gives the range its sources report
+    assert troops["sources"] == ["lemonde-2026-01", "wapo-2025-02", "times-2025-04-30", "times-2026-01"]
+    assert troops["range"] == [5000, 10000]
     assert set(used["backstop"]) == set(LEVELS)

@@ -32,6 +32,9 @@ from .worker import METRICS, Chunk, ChunkResult, run_task
 Progress = Callable[[int, int, int, float], None]
 """``(points_done, points_total, reps_done_this_run, elapsed_s)``."""
 
+Summarise = Callable[[np.ndarray], dict]
+"""Extra statistics of one component of one point from its (metrics, reps) array, kept in the journal."""
+
 
 @dataclass
 class SweepOutcome:
@@ -135,8 +138,9 @@ def plan_tasks(sweep: Sweep, points: list[int], size: Callable[[int], int]) -> I
 class _Merger:
     """Collects chunks into whole points; hands back a journal record when a point is complete."""
 
-    def __init__(self, sweep: Sweep):
+    def __init__(self, sweep: Sweep, summarise: Optional[Summarise] = None):
         self.sweep = sweep
+        self.summarise = summarise
         self.partial: dict[int, dict[str, np.ndarray]] = {}
         self.filled: dict[int, int] = {}
         self.closed: set[int] = set()
@@ -158,7 +162,7 @@ class _Merger:
         if self.filled[p] < self.sweep.replications:
             return None
         self._close(p)
-        stats = {c: store.point_stats(arrays[c]) for c in comps}
+        stats = {c: store.point_stats(arrays[c]) | (self.summarise(arrays[c]) if self.summarise else {}) for c in comps}
         return {"point": p, "components": comps, "stats": stats, "error": None}
 
     def _close(self, p: int) -> None:
@@ -211,8 +215,12 @@ def run_sweep(
     target_task_s: float = 1.0,
     batch_reps: Optional[int] = None,
     timings: Optional[dict] = None,
+    summarise: Optional[Summarise] = None,
 ) -> SweepOutcome:
-    """Run every point not yet in ``folder``'s journal; write the journal, ``results.csv``, ``sweep.json``."""
+    """Run every point not yet in ``folder``'s journal; write the journal, ``results.csv``, ``sweep.json``.
+
+    ``summarise`` adds statistics of its own to each point's journal record (an audit's metric).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fingerprint = sweep.fingerprint(code_digest())
@@ -239,7 +247,7 @@ def run_sweep(
     size = (lambda _: batch_reps) if batch_reps else guided(per_rep, executor.workers, target_task_s, executor.least_task_share)
     batch = batch_reps or size(len(pending) * sweep.replications)
     timings["pilot_s"] = round(time.perf_counter() - t0, 3)
-    merger = _Merger(sweep)
+    merger = _Merger(sweep, summarise)
     reps_done, status = 0, "interrupted"
     last_write, write_cost = 0.0, 0.0
     t_run = time.perf_counter()
