@@ -7,7 +7,6 @@ and their provenance, so a run can say which defaults it used and why.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,10 @@ PROVENANCE_KEYS = ("sources", "assumption", "note", "range")
 
 
 def default_seeds_dir() -> Path:
-    """The ``seeds/`` folder: ``$COALITION_SIM_SEEDS``, else the one beside the package."""
-    env = os.environ.get("COALITION_SIM_SEEDS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "seeds"
+    """The ``seeds/`` folder: ``$COALITION_SIM_SEEDS``, else the shipped one (see :mod:`sim.library`)."""
+    from .library import evidence_base
+
+    return evidence_base().directory
 
 
 def read_yaml(path: Path) -> Any:

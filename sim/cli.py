@@ -38,18 +38,20 @@ def warn(line: str) -> None:
 
 @app.command()
 def run(
-    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
     reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario name>/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write CSV and JSON only"),
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
+    from .library import resolve
     from .output import check_target, default_folder, write_aside
     from .results import RUN_MARKER, summary_table, write_run_files
     from .runner import run as run_scenario
     from .scenario import load_scenario
 
+    scenario = resolve(scenario)
     try:
         scn = load_scenario(scenario, warn=warn)
         folder = out or default_folder(scn.name)
@@ -71,10 +73,12 @@ def run(
 
 
 @app.command()
-def validate(scenario: Path = typer.Argument(..., help="scenario YAML file")) -> None:
+def validate(scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name")) -> None:
     """Check a scenario file: exit 0 if valid, else 2 with one line per problem."""
+    from .library import resolve
     from .scenario import load_scenario
 
+    scenario = resolve(scenario)
     try:
         scn = load_scenario(scenario, warn=warn)
     except ScenarioError as exc:
@@ -99,6 +103,10 @@ app.command("sweep")(sweep_command)
 from .audit.cli import audit_command  # noqa: E402 - light, like the sweep's
 
 app.command("audit")(audit_command)
+
+from .library_cli import scenarios_command  # noqa: E402
+
+app.command("scenarios")(scenarios_command)
 
 
 @app.command()

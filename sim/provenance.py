@@ -375,8 +375,6 @@ def _explain_source(catalog: Catalog, src: dict) -> str:
     lines = [describe_source(src)]
     if src.get("url"):
         lines.append(f"  url: {src['url']}")
-    if src.get("file"):
-        lines.append(f"  file: ../shared/seeds/{src['file']}")
     if src.get("note"):
         lines.append(f"  note: {src['note']}")
     figures = src.get("figures") or []

@@ -22,6 +22,7 @@ import numpy as np
 from .catalog import Catalog
 from .coverage import CAUSES
 from . import sustain
+from .library import evidence_base
 from .metrics import spread
 from .model.rotation import policy
 from .provenance import value_at
@@ -105,6 +106,7 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
         "withdrawals": {k: round(v / max(1, len(result.reps)), 4) for k, v in sorted(withdrawn.items())},
         "countries": country_burden(result),
         "defaults_used": defaults_used(result, scenario_file, catalog),
+        "evidence_base": evidence_base(catalog.directory if catalog else None).record(),
     }
 
 

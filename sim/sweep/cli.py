@@ -32,7 +32,9 @@ def _fail(lines: list[str]) -> None:
 
 
 def sweep_command(
-    sweep_file: Path = typer.Argument(..., help="sweep YAML file (base scenario, design, parameters)"),
+    sweep_file: Path = typer.Argument(
+        ..., help="sweep YAML file (base scenario, design, parameters), or a library sweep's name (leave_one_out)"
+    ),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
     executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor", help="local processes or Dask distributed"),
     scheduler: Optional[str] = typer.Option(
@@ -52,6 +54,9 @@ def sweep_command(
 
     if scheduler and executor is not ExecutorKind.dask:
         _fail(["--scheduler: expected --executor dask as well"])
+    from ..library import resolve
+
+    sweep_file = resolve(sweep_file, "sweeps")
     t0 = time.perf_counter()
     try:
         sweep = load_sweep(sweep_file, warn=lambda line: typer.echo(line, err=True))

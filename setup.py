@@ -1,0 +1,32 @@
+"""Build hook: ship the top-level ``seeds/``, ``scenarios/`` and ``sweeps/`` inside the package.
+
+In the repository these folders stay at the top level, where users know them; a built wheel
+carries copies as ``sim/data/<folder>/``, which :mod:`sim.library` reads with importlib.resources.
+Editable installs read the repository's folders directly. Everything else is in pyproject.toml.
+"""
+
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+DATA = ("seeds", "scenarios", "sweeps")
+ROOT = Path(__file__).resolve().parent
+
+
+class BuildPyWithData(build_py):
+    """``build_py`` that also copies the data folders into ``sim/data/``."""
+
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install reads the checkout's folders
+        for name in DATA:
+            for src in sorted((ROOT / name).rglob("*")):
+                if src.is_file() and src.suffix in (".yaml", ".md") and "__pycache__" not in src.parts:
+                    dest = Path(self.build_lib, "sim", "data", src.relative_to(ROOT))
+                    self.mkpath(str(dest.parent))
+                    self.copy_file(str(src), str(dest))
+
+
+setup(cmdclass={"build_py": BuildPyWithData})
