@@ -222,6 +222,14 @@ class Reinforce(_Frozen):
     amount: Annotated[int, Field(gt=0)]
 
 
+class Reconsider(_Frozen):
+    """On ``day`` a government that said no decides again (a new government, a new vote): a fresh draw."""
+
+    type: Literal["reconsider"]
+    country: str
+    day: Day
+
+
 class HubClosure(_Frozen):
     """Transit hub ``hub`` is closed from ``start_day`` for ``days``."""
 
@@ -246,7 +254,7 @@ class Violations(_Frozen):
 
 
 Event = Annotated[
-    Union[BackstopChange, Withdraw, Reinforce, HubClosure, Violations], Field(discriminator="type")
+    Union[BackstopChange, Withdraw, Reinforce, Reconsider, HubClosure, Violations], Field(discriminator="type")
 ]
 
 
@@ -399,7 +407,7 @@ def resolve(data: Any, file: str, catalog: Catalog) -> dict:
     return resolved
 
 
-_UNION_TAGS = {"fixed", "uniform", "triangular", "lognormal", "backstop", "withdraw", "reinforce", "hub_closure", "violations"}
+_UNION_TAGS = {"fixed", "uniform", "triangular", "lognormal", "backstop", "withdraw", "reinforce", "reconsider", "hub_closure", "violations"}
 
 
 def _key_path(loc: tuple, data: dict) -> str:

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 import sim
+from sim.scenario import merge
 
 LADDER = {
     "none": [],
@@ -39,7 +40,7 @@ def scenario(default_rotation: bool = False, **changes) -> sim.Scenario:
     data = copy.deepcopy(BASE)
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = sim.scenario.merge(data[key], value)
+            data[key] = merge(data[key], value)
         else:
             data[key] = value
     if not default_rotation:

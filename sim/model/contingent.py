@@ -1,9 +1,12 @@
 """A country's decision and the life of each of its contingents.
 
-A country decides once, after its approval delay: it sends its contingents
-with its approval probability, provided the US backstop then meets its
-``requires_backstop`` condition. A US guarantee at that moment raises the
-probability and the numbers sent (:class:`sim.backstop.Willingness`).
+A country decides after its approval delay: it sends its contingents with its
+approval probability (one uniform draw against ``p``). If the US backstop then
+falls short of its ``requires_backstop`` level, that is its only reason to stay
+out: it reconsiders when the US level rises to meet the condition, its approval
+delay running again from then, with the same draw. A "no" to the draw stands.
+A US guarantee at the moment of the decision raises the probability and the
+numbers sent (:class:`sim.backstop.Willingness`).
 
 Each approved contingent (one per component or enabler the country pledges)
 then waits for its component to open, moves (readiness plus movement,
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Optional
 
 import simpy
 
-from ..backstop import at_least
+from .decisions import Decision
 from .maintenance import Detachment
 from .montreux import montreux_cycle
 from .rotation import policy, relief_times
@@ -71,37 +74,49 @@ class Contingent:
 
 
 def country_process(world: "World", country: "Country", pledges: dict[str, int]):
-    """Decide, then start one process per approved contingent."""
-    env, streams = world.env, world.streams
+    """Register the country's contingents, let its government decide, then send them."""
+    streams = world.streams
     delay = country.approval.delay_days.draw(streams.rng(country.name, "approval_delay"))
     draw = streams.rng(country.name, "approval").random()
-    moves = {t: country.deploy_days.draw(streams.rng(country.name, "deploy", t)) for t in pledges}
     contingents = []
     for target, n in pledges.items():
         c = Contingent(country.name, target, 0.0)
         c.pledge(world, "not_approved", float(n))
         contingents.append(c)
     world.register(country.name, contingents)
-    try:
-        if delay > 0:
-            yield env.timeout(delay)
-    except simpy.Interrupt:
+    decision = Decision(world.env, world.backstop, country.approval.probability, country.requires_backstop, delay, draw)
+    world.deciding[country.name] = decision
+    factor = yield decision.outcome
+    send(world, country, contingents, factor)
+
+
+def send(world: "World", country: "Country", contingents: list[Contingent], factor: float | None) -> None:
+    """Act on a decision: a hub the country hosts opens or stays shut; approved contingents set off."""
+    world.decided(country.name, factor is not None)
+    if factor is None:
         return
-    level = world.level
-    p, factor = country.approval.probability, 1.0
-    if level == "guarantee":
-        w = world.ladder.willingness
-        p, factor = p + (1.0 - p) * w.approval_uplift, w.contingent_factor
-    approved = draw < p and at_least(level, country.requires_backstop)
-    world.decided(country.name, approved)
-    if not approved:
-        return
+    streams = world.streams
     for c in contingents:
         if factor != 1.0:
             c.pledge(world, "not_approved", float(round(c.amount * factor)) - c.amount)
         c.approved = True
         c.move(world, "not_approved", "phase_wait")
-        c.process = env.process(contingent_process(world, country, c, moves[c.target]))
+        move = country.deploy_days.draw(streams.rng(country.name, "deploy", c.target))
+        c.process = world.env.process(contingent_process(world, country, c, move))
+
+
+def reconsider(world: "World", country: "Country", day: float):
+    """A process: on ``day`` a government that said no decides again, with a fresh draw keyed by the day."""
+    yield world.env.timeout(day)
+    decision = world.deciding.get(country.name)
+    if decision is None or country.name in world.withdrawn:
+        return
+    outcome = decision.reconsider(world.streams.rng(country.name, "reconsider", f"{day:g}").random())
+    if outcome is None:
+        return
+    factor = yield outcome
+    contingents = [c for c in world.by_country.get(country.name, []) if not c.approved and c.where.get("not_approved")]
+    send(world, country, contingents, factor)
 
 
 def contingent_process(world: "World", country: "Country", c: Contingent, move_days: float):

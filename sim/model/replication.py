@@ -18,11 +18,12 @@ from .. import effects
 from ..scenario import Scenario
 from ..streams import Streams
 from ..vocabulary import ENABLERS, LEVELS
-from .contingent import Contingent, contingent_process, country_process
+from .contingent import Contingent, contingent_process, country_process, reconsider
+from .decisions import Backstop, Decision
 from .event_keys import keyed_events
 from .ledger import STATES, Ledger
 from .phases import Gate, Watch
-from .shocks import violation_times, withdraw_on, withdrawal_day
+from .shocks import surge_days, violation_times, withdraw_on, withdrawal_day
 from .transit import Hub, mean_queue, route
 
 
@@ -116,12 +117,11 @@ class World:
         self.env = simpy.Environment()
         self.components = scenario.components
         self.ledger = Ledger(self.components + ENABLERS)
-        self.level = scenario.us_backstop.level
-        self.us_enablers = plan.enablers_at[self.level]
-        self.level_changes: list[tuple[float, str]] = [(0.0, self.level)]
+        self.backstop = Backstop(self.env, self.ladder, scenario.us_backstop.level)
+        self.backstop.listeners.append(lambda: self._notify(self.env.now, None))
         self.contingents: list[Contingent] = []
         self.by_country: dict[str, list[Contingent]] = {}
-        self.deciding: dict[str, simpy.Process] = {}
+        self.deciding: dict[str, Decision] = {}
         self.approved: set[str] = set()
         self.withdrawn: dict[str, float] = {}
         self.surges: list[tuple[str, float, float, float]] = []
@@ -134,10 +134,16 @@ class World:
         self.black_sea_log: list[tuple[str, float, float]] = []
         self.gates: dict[str, Gate] = {}
         self.watches: list[tuple[Watch, set[str]]] = []
+        self.surge_now: dict[str, float] = {}  # requirement raised by surges in force, as a fraction of the base
 
     # --- live effects ---------------------------------------------------------------------
+    @property
+    def level(self) -> str:
+        """The US backstop level now."""
+        return self.backstop.level
+
     def _share(self, enabler: str) -> float:
-        if enabler in self.us_enablers:
+        if enabler in self.backstop.enablers:
             return 1.0
         return min(1.0, self.ledger.amount(enabler, "in_place") / self.params.enablers[enabler].need)
 
@@ -180,8 +186,8 @@ class World:
         if country in self.hubs:
             self.hubs[country].host_decides(False)
         deciding = self.deciding.get(country)
-        if deciding is not None and deciding.is_alive:
-            deciding.interrupt()
+        if deciding is not None:
+            deciding.withdraw()
         for c in self.by_country.get(country, []):
             if c.process is not None and c.process.is_alive:
                 c.process.interrupt()
@@ -204,17 +210,30 @@ class World:
         c.process = self.env.process(contingent_process(self, country, c, move))
 
     def coverage_now(self, component: str) -> float:
-        """Coverage of ``component`` at this instant (same formulas as the daily series)."""
+        """Coverage of ``component`` at this instant: the reported series' formula, surges included."""
         scale, missing = self._live[component]
         shares = {enabler: self._share(enabler) for enabler, _ in missing}
         factor = effects.component_factor(component, shares, self.params)
-        return min(1.0, self.ledger.amount(component, "in_place") * scale * factor)
+        surge = 1.0 + self.surge_now.get(component, 0.0)
+        return min(1.0, self.ledger.amount(component, "in_place") * scale * factor / surge)
+
+    def surge(self, component: str, start: float, days: float, size: float):
+        """A process: raise ``component``'s live requirement while a surge is in force.
+
+        The daily series raises it on days ``ceil(start)`` to ``ceil(start + days) - 1``
+        (:func:`sim.model.shocks.requirement_series`); the live requirement follows the same days.
+        """
+        on, off = surge_days(start, days)
+        yield self.env.timeout(on)
+        self.surge_now[component] = self.surge_now.get(component, 0.0) + size
+        self._notify(self.env.now, component)
+        yield self.env.timeout(off - on)
+        self.surge_now[component] -= size
+        self._notify(self.env.now, component)
 
     def set_level(self, level: str) -> None:
-        self.level = level
-        self.us_enablers = self.plan.enablers_at[level]
-        self.level_changes.append((self.env.now, level))
-        self._notify(self.env.now, None)
+        """Change the US level now (enablers switch at once; pending decisions may go ahead)."""
+        self.backstop.set(level)
 
     def _notify(self, t: float, target: str | None) -> None:
         for watch, relevant in self.watches:
@@ -240,7 +259,7 @@ class World:
             self.ledger.listeners.append(self._notify)
         for key, event in keyed_events(scn.events):  # keyed by content, started in a canonical order
             if event.type == "backstop":
-                env.process(self._backstop_change(event.day, event.level))
+                env.process(self.backstop.change_on(event.day, event.level))
             elif event.type == "hub_closure":
                 env.process(self.hubs[event.hub].closure(event.start_day, event.days))
             elif event.type == "withdraw" and event.day is not None:
@@ -251,19 +270,20 @@ class World:
                     day = withdrawal_day(self, name, event.yearly_probability, key)
                     if day < self.horizon:
                         env.process(withdraw_on(self, name, day))
+            elif event.type == "reconsider":
+                env.process(reconsider(self, scn.country(event.country), event.day))
             elif event.type == "reinforce":
                 env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, key))
             elif event.type == "violations":
+                watched = any(event.component in relevant for _, relevant in self.watches)
                 for t in violation_times(self, key, event.rate_per_year):
                     self.surges.append((event.component, t, event.days, event.surge))
+                    if watched:  # only a phase gate reads the live requirement
+                        env.process(self.surge(event.component, t, event.days, event.surge))
         for country, pledges in self.plan.pledges:
             if country.name in self.hubs:
                 self.hubs[country.name].host_ok = False  # closed until the host approves transit
-            self.deciding[country.name] = env.process(country_process(self, country, pledges))
-
-    def _backstop_change(self, day: float, level: str):
-        yield self.env.timeout(day)
-        self.set_level(level)
+            env.process(country_process(self, country, pledges))
 
     def run(self) -> Trace:
         self.build()
@@ -276,7 +296,7 @@ class World:
             times=np.asarray(ledger.times, dtype=float),
             row_log=np.asarray(ledger.row_log, dtype=np.int64),
             deltas=np.asarray(ledger.deltas, dtype=float),
-            level_changes=self.level_changes,
+            level_changes=self.backstop.changes,
             contingents=self.contingents,
             phase_open={c: g.opened_at for c, g in self.gates.items()},
             surges=self.surges,

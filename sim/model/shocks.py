@@ -48,13 +48,19 @@ def violation_times(world: "World", key: str, rate_per_year: float) -> list[floa
         times.append(t)
 
 
+def surge_days(start: float, days: float) -> tuple[int, int]:
+    """First day a surge raises the requirement and the day it no longer does (daily resolution)."""
+    return int(math.ceil(start)), int(math.ceil(start + days))
+
+
 def requirement_series(base: np.ndarray, comps: tuple[str, ...], surges: list[tuple[str, float, float, float]]) -> np.ndarray:
     """Daily requirement (C, H): ``base`` raised by each (component, start, days, surge) while it lasts."""
     req = base.copy()
     H = req.shape[1]
     for comp, start, days, surge in surges:
         i = comps.index(comp)
-        a, b = int(math.ceil(start)), min(H, int(math.ceil(start + days)))
+        a, b = surge_days(start, days)
+        b = min(H, b)
         if a < H:
             req[i, a:b] += base[i, a:b] * surge
     return req
