@@ -105,13 +105,13 @@ def send(world: "World", country: "Country", contingents: list[Contingent], fact
         c.process = world.env.process(contingent_process(world, country, c, move))
 
 
-def reconsider(world: "World", country: "Country", day: float):
-    """A process: on ``day`` a government that said no decides again, with a fresh draw keyed by the day."""
+def reconsider(world: "World", country: "Country", day: float, key: str):
+    """A process: on ``day`` a government that said no decides again, with a fresh draw keyed by the event."""
     yield world.env.timeout(day)
     decision = world.deciding.get(country.name)
     if decision is None or country.name in world.withdrawn:
         return
-    outcome = decision.reconsider(world.streams.rng(country.name, "reconsider", f"{day:g}").random())
+    outcome = decision.reconsider(world.streams.rng(country.name, "reconsider", key).random())
     if outcome is None:
         return
     factor = yield outcome

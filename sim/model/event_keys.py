@@ -25,6 +25,7 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "backstop": ("day", "level"),
     "withdraw": ("country", "day", "yearly_probability"),
     "reinforce": ("country", "component", "day"),
+    "reconsider": ("country", "day"),
     "hub_closure": ("hub", "start_day"),
     "violations": ("component", "rate_per_year"),
 }

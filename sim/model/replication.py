@@ -271,7 +271,7 @@ class World:
                     if day < self.horizon:
                         env.process(withdraw_on(self, name, day))
             elif event.type == "reconsider":
-                env.process(reconsider(self, scn.country(event.country), event.day))
+                env.process(reconsider(self, scn.country(event.country), event.day, key))
             elif event.type == "reinforce":
                 env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, key))
             elif event.type == "violations":
