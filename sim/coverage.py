@@ -2,8 +2,8 @@
 
 Coverage of a component is ``min(1, capability / requirement)`` (see
 :mod:`sim.effects` for the capability formulas). The shortfall,
-``max(0, requirement - capability)``, is split into causes that add up to it
-exactly. Each cause has a *gross* amount in capability units:
+``1 - coverage``, is split into causes that add up to it exactly. What each
+cause holds back, in capability units:
 
 =============  =========================================================
 surge          requirement raised above its base by ceasefire violations
@@ -18,11 +18,14 @@ maintenance    in place but not available (failed or under repair)
 enabler        available, but less effective for a missing enabler
 =============  =========================================================
 
-The gross amounts add up to at least the shortfall (more where pledges
-exceed the requirement). Causes are charged in the order above until the
-shortfall is used up; what is left over is covered by the surplus of
-pledges. Parts are written as fractions of the day's requirement, so for
-every day they add up to ``1 - coverage``.
+Each cause is given its exact Shapley value for the day's coverage function
+(:func:`split`): "removing" a cause counts its units as in place (available
+unless ``maintenance`` is kept), the unpledged part as pledged and in place,
+the enabler as fully provided, or the requirement at its base instead of the
+surge. With every cause removed coverage is 1, so the parts add up to
+``1 - coverage`` exactly, and no order of causes is assumed: each cause gets
+its marginal effect averaged over every order in which the causes could be
+removed. Parts are fractions of the day's requirement.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 
 from . import effects
 from .scenario import Scenario
+from .shapley import members, shapley
 from .model.shocks import requirement_series
 from .series import DailyStates, daily_levels
 from .vocabulary import LEVELS
@@ -63,18 +67,127 @@ class Daily:
     capability: np.ndarray  # (R, C, H) in the requirement's unit
 
 
-def charge(gross, shortfall: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Charge ``shortfall`` to causes in order; ``gross`` holds K non-negative arrays shaped like it.
+ADDITIVE: tuple[str, ...] = ("unpledged",) + _STATE_CAUSES[:-1]
+"""Causes whose removal adds units in place (every state but maintenance, and the unpledged part)."""
 
-    Each cause takes what it can of what is left, so the parts (K, ...) add up to the shortfall
-    wherever the gross amounts cover it.
+CELLS_PER_GAME = 1 << 14
+"""Coalition values evaluated at once (2**k x cells): temporaries stay small (no fresh pages per step)."""
+
+
+def split(req: np.ndarray, base: np.ndarray, in_place: np.ndarray, repairing: np.ndarray,
+          held: dict[str, np.ndarray], availability: float, factor: np.ndarray,
+          out: np.ndarray | None = None) -> np.ndarray:
+    """Shapley split of ``1 - coverage`` into :data:`CAUSES` for cells (replication-days), flat arrays.
+
+    Args:
+        req: requirement on the cell, surges included.
+        base: requirement without surges.
+        in_place: capability of the units in place (not under repair), at full availability and
+            with every enabler provided.
+        repairing: capability of the units under repair, likewise.
+        held: for each cause of :data:`ADDITIVE`, the capability of its units.
+        availability: share of the units in place that is available while ``maintenance`` stays.
+        factor: enabler factor of the cell.
+        out: where to write the result (``(len(CAUSES), cells)``), else a new array.
+
+    Returns:
+        ``(len(CAUSES), cells)``: each cause's Shapley value in the game whose players are the
+        causes and whose value is the coverage with a set of causes removed
+        (:func:`coverage_without`). Only the causes present on a cell play (the others are null
+        players and get zero), so a cell costs ``2**k`` coverage evaluations for its ``k`` causes.
+        Cells with as many causes are evaluated together, and equal cells only once: states
+        change on few days, and replications share many states.
     """
-    left = shortfall.copy()
-    out = np.empty((len(gross),) + shortfall.shape) if out is None else out
-    for k, g in enumerate(gross):
-        np.minimum(g, left, out=out[k])
-        left -= out[k]
+    K = len(CAUSES)
+    n = req.size
+    out = np.empty((K, n)) if out is None else out
+    rows = {c: held[c] for c in ADDITIVE if held[c].any()}
+    if availability == 1.0:  # units in repair are then simply units to add: one more additive cause
+        rows["maintenance"] = repairing
+        repairing = np.zeros(n)
+    inputs = [req, base, in_place, repairing, factor] + list(rows.values())
+    # a cell is a function of these inputs alone, and few distinct cells occur (states change on few
+    # days, and replications share states): each distinct cell is evaluated once
+    new = np.zeros(n, dtype=bool)
+    new[0] = True
+    for v in inputs:
+        new[1:] |= v[1:] != v[:-1]
+    at = np.flatnonzero(new)
+    runs = np.stack([v[at] for v in inputs])  # (inputs, runs)
+    first, distinct = _distinct(runs)
+    req, base, in_place, repairing, factor, *amounts = runs[:, first]
+    m = first.size
+    amount = np.zeros((K, m))  # what removing each cause adds in place
+    present = np.zeros((K, m), dtype=bool)
+    for cause, row in zip(rows, amounts):
+        amount[CAUSES.index(cause)] = row
+        np.greater(row, 0.0, out=present[CAUSES.index(cause)])
+    if availability < 1.0:
+        units = in_place + repairing + sum(amounts)
+        present[CAUSES.index("maintenance")] = (repairing > 0) | (units > 0)
+    present[CAUSES.index("surge")] = req > base
+    present[CAUSES.index("enabler")] = factor < 1.0
+    present[:, in_place * availability * factor >= req] = False  # full coverage: nothing to split
+    parts = np.zeros((K, m))
+    cause = np.zeros((K, m), dtype=np.int64)  # cause[j, c]: index of cell c's j-th cause
+    players = np.zeros(m, dtype=np.int64)
+    for k in range(K):
+        c = np.flatnonzero(present[k])
+        cause[players[c], c] = k
+        players[c] += 1
+    for k in np.unique(players[players > 0]):
+        same = np.flatnonzero(players == k)
+        step = max(1, CELLS_PER_GAME >> int(k))
+        for lo in range(0, len(same), step):
+            c = same[lo : lo + step]
+            ck = cause[:k, c]
+            values = coverage_without(ck, amount[ck, c], req[c], base[c], in_place[c], repairing[c],
+                                      availability, factor[c])
+            parts[ck, c] = shapley(values)
+    cell = distinct[np.cumsum(new) - 1]
+    for k in range(K):
+        if present[k].any():
+            np.take(parts[k], cell, out=out[k], mode="clip")  # "clip": not buffered
+        else:
+            out[k] = 0.0
     return out
+
+
+def _distinct(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct columns of a 2-D float array: (index of each one's first copy, which one each column is).
+
+    Columns are told apart by a 64-bit hash of their bits, then checked: should two different
+    columns ever share a hash, every column is simply kept as its own.
+    """
+    h = np.zeros(columns.shape[1], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in np.ascontiguousarray(columns).view(np.uint64):
+            h = h * np.uint64(0x9E3779B97F4A7C15) ^ row
+    _, first, which = np.unique(h, return_index=True, return_inverse=True)
+    which = which.ravel()
+    if not np.array_equal(columns[:, first][:, which], columns):
+        return np.arange(columns.shape[1]), np.arange(columns.shape[1])
+    return first, which
+
+
+def coverage_without(cause: np.ndarray, amount: np.ndarray, req, base, in_place, repairing,
+                     availability: float, factor) -> np.ndarray:
+    """Coverage ``(2**k, cells)`` of cells with every coalition of their ``k`` causes removed.
+
+    ``cause[j, c]`` is the index in :data:`CAUSES` of cell ``c``'s ``j``-th cause (player ``j``)
+    and ``amount[j, c]`` the capability its removal puts in place (zero for the surge, the
+    enabler and maintenance while units in place are only partly available). Removing
+    ``maintenance`` makes every unit in place available; removing ``enabler`` sets the factor
+    to 1; removing ``surge`` sets the requirement to its base.
+    """
+    inside = members(cause.shape[0]).astype(float)  # (2**k, k)
+    placed = in_place + inside @ amount
+    if availability < 1.0:
+        repaired = inside @ (cause == CAUSES.index("maintenance")) > 0
+        placed = np.where(repaired, placed + repairing, placed * availability)
+    provided = inside @ (cause == CAUSES.index("enabler")) > 0
+    calm = inside @ (cause == CAUSES.index("surge")) > 0
+    return np.minimum(1.0, placed * np.where(provided, 1.0, factor) / np.where(calm, base, req))
 
 
 def evaluate(scenario: Scenario, trace) -> Daily:
@@ -115,7 +228,7 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
     req = np.stack([requirement_series(base, comps, t.surges) for t in traces])  # (R, C, H)
     C, K = len(comps), len(CAUSES)
     coverage = np.empty((R, C, H))
-    shortfall = np.empty((R, C, K, H))
+    shortfall = np.empty((C, K, R, H))  # handed out as (R, C, K, H)
     in_place = np.empty((R, C, H))
     capability = np.empty((R, C, H))
     for i, comp in enumerate(comps):
@@ -123,27 +236,15 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
         a = effects.availability(comp, params, comp in scenario.maintenance)
         state = {st: S[rows[(comp, st)]] for st in _STATE_CAUSES + ("in_place",)}
         available = state["in_place"] * a
-        unavailable = state["maintenance"] + state["in_place"] * (1.0 - a)
         factor = np.broadcast_to(effects.component_factor(comp, provided, params), (R, H))
         cap = available * u * factor
         pledged = sum(state.values()) * u
-        gross = (
-                req[:, i] - base[i],
-                np.maximum(0.0, base[i] - pledged),
-                state["not_approved"] * u,
-                state["withdrawn"] * u,
-                state["phase_wait"] * u,
-                state["moving"] * u,
-                state["rotation_gap"] * u,
-                state["straits"] * u,
-                unavailable * u,
-                available * u * (1.0 - factor),
-        )
-        inverse = 1.0 / req[:, i]
-        coverage[:, i] = np.minimum(1.0, cap * inverse)
-        parts = charge(gross, np.maximum(0.0, req[:, i] - cap))
-        parts *= inverse
-        shortfall[:, i] = np.moveaxis(parts, 0, 1)
+        held = {c: state[c] * u for c in _STATE_CAUSES if c != "maintenance"}
+        held["unpledged"] = np.maximum(0.0, base[i] - pledged)
+        coverage[:, i] = np.minimum(1.0, cap / req[:, i])
+        split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
+              state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
+              np.ascontiguousarray(factor).ravel(), out=shortfall[i].reshape(K, R * H))
         in_place[:, i] = state["in_place"] + state["maintenance"]
         capability[:, i] = cap
-    return Daily(coverage=coverage, shortfall=shortfall, in_place=in_place, capability=capability)
+    return Daily(coverage=coverage, shortfall=shortfall.transpose(2, 0, 1, 3), in_place=in_place, capability=capability)
