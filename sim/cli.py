@@ -43,17 +43,21 @@ def run(
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario name>/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write CSV and JSON only"),
+    sets: Optional[list[str]] = typer.Option(
+        None, "--set", metavar="PATH=VALUE",
+        help="change one value, e.g. us_backstop.level=guarantee or countries[France].land.troops=6000 (repeatable)",
+    ),
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
     from .library import resolve
     from .output import check_target, default_folder, write_aside
     from .results import RUN_MARKER, summary_table, write_run_files
     from .runner import run as run_scenario
-    from .scenario import load_scenario
+    from .scenario import load_chain
 
     scenario = resolve(scenario)
     try:
-        scn = load_scenario(scenario, warn=warn)
+        scn, chain = load_chain(scenario, sets or (), warn=warn)
         folder = out or default_folder(scn.name)
         check_target(folder, replaces=RUN_MARKER)
     except ScenarioError as exc:
@@ -61,7 +65,7 @@ def run(
     result = run_scenario(scn, reps=reps, seed=seed)
     try:
         with write_aside(folder, replaces=RUN_MARKER) as tmp:
-            summary = write_run_files(result, tmp, scenario_file=scenario)
+            summary = write_run_files(result, tmp, scenario_file=scenario, chain=chain)
             if not no_plots:
                 from .plots import draw_run
 
@@ -73,14 +77,17 @@ def run(
 
 
 @app.command()
-def validate(scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name")) -> None:
+def validate(
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name"),
+    sets: Optional[list[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", help="as for run (repeatable)"),
+) -> None:
     """Check a scenario file: exit 0 if valid, else 2 with one line per problem."""
     from .library import resolve
     from .scenario import load_scenario
 
     scenario = resolve(scenario)
     try:
-        scn = load_scenario(scenario, warn=warn)
+        scn = load_scenario(scenario, warn=warn, sets=sets or ())
     except ScenarioError as exc:
         fail(exc)
     typer.echo(f"{scenario}: ok ({scn.name}: {len(scn.countries)} countries, components {', '.join(scn.components)})")

@@ -7,7 +7,8 @@ Files written to the output folder:
 ``shortfall.csv``  ``day,component,cause,mean``: the shortfall split by cause, as fractions of the
                    requirement (they add up to ``1 - mean coverage`` on each day)
 ``summary.json``   milestones, gaps, per-country burden, and the defaults used with their sources
-``scenario.json``  the fully resolved scenario (every default filled in)
+``scenario.json``  the fully resolved scenario (every default filled in, files it extends merged, ``--set``
+                   applied), and under ``loaded_from`` the files read and the assignments applied
 """
 
 from __future__ import annotations
@@ -51,8 +52,20 @@ def coverage_table(result: RunResult) -> dict[str, np.ndarray]:
     return {"mean": cov.mean(axis=0), "p05": q[0], "p50": q[1], "p95": q[2]}
 
 
-def summarise(result: RunResult, scenario_file: str | Path | None = None, catalog: Catalog | None = None) -> dict:
-    """The run's summary as a JSON-ready mapping."""
+def loaded_from(scenario_file: str | Path | None, chain=None) -> dict:
+    """The files a scenario was read from (the file given, then each it extends) and the ``--set`` applied."""
+    if chain is not None:
+        return {"files": list(chain.files), "set": list(chain.sets)}
+    return {"files": [str(scenario_file)] if scenario_file else [], "set": []}
+
+
+def summarise(
+    result: RunResult, scenario_file: str | Path | None = None, catalog: Catalog | None = None, chain=None
+) -> dict:
+    """The run's summary as a JSON-ready mapping.
+
+    ``chain`` (a :class:`sim.scenario_files.Chain`) records the files read and the ``--set`` applied.
+    """
     scn = result.scenario
     mean = result.coverage.mean(axis=0) if len(result.reps) else np.zeros((len(scn.components), scn.horizon_days))
     metrics = result.metrics()
@@ -94,6 +107,8 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
         "scenario": scn.name,
         "description": scn.description,
         "scenario_file": str(scenario_file) if scenario_file else None,
+        "scenario_files": loaded_from(scenario_file, chain)["files"],
+        "set": loaded_from(scenario_file, chain)["set"],
         "seed": result.seed,
         "replications": len(result.reps),
         "horizon_days": scn.horizon_days,
@@ -105,7 +120,7 @@ def summarise(result: RunResult, scenario_file: str | Path | None = None, catalo
         "hubs": hubs,
         "withdrawals": {k: round(v / max(1, len(result.reps)), 4) for k, v in sorted(withdrawn.items())},
         "countries": country_burden(result),
-        "defaults_used": defaults_used(result, scenario_file, catalog),
+        "defaults_used": defaults_used(result, scenario_file, catalog, chain),
         "evidence_base": evidence_base(catalog.directory if catalog else None).record(),
     }
 
@@ -150,11 +165,13 @@ def country_burden(result: RunResult) -> dict:
     return out
 
 
-def defaults_used(result: RunResult, scenario_file, catalog: Catalog | None) -> dict:
+def defaults_used(result: RunResult, scenario_file, catalog: Catalog | None, chain=None) -> dict:
     """Which catalog defaults the run used, with their source ids or assumption notes."""
     catalog = catalog or Catalog.load()
     raw = {}
-    if scenario_file:
+    if chain is not None:
+        raw = chain.data
+    elif scenario_file:
         try:
             raw = load_raw(scenario_file)
         except Exception:  # the file was read once already; provenance is best effort
@@ -185,7 +202,9 @@ def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path |
         return write_run_files(result, tmp, scenario_file)
 
 
-def write_run_files(result: RunResult, folder: str | Path, scenario_file: str | Path | None = None) -> dict:
+def write_run_files(
+    result: RunResult, folder: str | Path, scenario_file: str | Path | None = None, chain=None
+) -> dict:
     """Write every result file of a run into the existing folder ``folder``; return the summary.
 
     Use :func:`write_run` unless ``folder`` is already a temporary folder of
@@ -225,9 +244,10 @@ def write_run_files(result: RunResult, folder: str | Path, scenario_file: str | 
             for i, comp in enumerate(scn.components):
                 for k, cause in enumerate(CAUSES):
                     w.writerow([d, comp, cause, _fmt(float(result.shortfall[i, k, d]))])
-    summary = summarise(result, scenario_file)
+    summary = summarise(result, scenario_file, chain=chain)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    (folder / "scenario.json").write_text(json.dumps(scn.model_dump(mode="json"), indent=2) + "\n")
+    resolved = scn.model_dump(mode="json") | {"loaded_from": loaded_from(scenario_file, chain)}
+    (folder / "scenario.json").write_text(json.dumps(resolved, indent=2) + "\n")
     return summary
 
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, Optional, Union
+from typing import Annotated, Any, Callable, Literal, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .backstop import Ladder, Willingness
 from .catalog import Catalog
 from .distributions import ZERO, Duration
-from .documents import join, label, non_finite, read_document
+from .documents import join, label, non_finite
 from .errors import ScenarioError, problem
 from .parameters import Parameters
 from .scenario_checks import consistency, warnings
+from .scenario_files import Chain, apply_sets, origin_of, read_chain, set_for
 from .vocabulary import COMPONENTS, UNITS, Component, Enabler, Level, Stance
 
 Count = Annotated[int, Field(ge=0)]
@@ -329,10 +330,6 @@ class Scenario(_Frozen):
 
 # --- loading ----------------------------------------------------------------------------------
 
-SWEEP_KEYS = frozenset({"base", "design", "samples", "coalition"})
-"""Keys only a sweep file has: a scenario file holding them was given where a sweep belongs."""
-
-
 def merge(base: Any, override: Any) -> Any:
     """Deep-merge ``override`` into ``base``; a distribution spec (with ``dist``) replaces wholesale."""
     if isinstance(base, dict) and isinstance(override, dict) and "dist" not in override:
@@ -444,6 +441,20 @@ def _expected(err: dict) -> str:
 Warn = Callable[[str], None]
 
 
+def _changed(overrides: Any, defaults: Any) -> Any:
+    """The part of ``overrides`` that differs from ``defaults`` (an override equal to its default changes nothing)."""
+    if isinstance(overrides, dict) and isinstance(defaults, dict):
+        out = {}
+        for k, v in overrides.items():
+            if k not in defaults:
+                out[k] = v
+            elif (sub := _changed(v, defaults[k])) not in ({}, None) or not isinstance(v, dict) and v != defaults[k]:
+                out[k] = sub if isinstance(v, dict) else v
+        return out
+    return None if overrides == defaults else overrides
+Describe = Callable[[str, str], str]
+
+
 def validate(
     data: Any,
     file: str = "<scenario>",
@@ -452,6 +463,7 @@ def validate(
     problems: list[str] | None = None,
     warn: Warn | None = None,
     overrides: Any = None,
+    describe: Describe | None = None,
 ) -> Scenario:
     """Resolve and validate a raw scenario mapping; raise :class:`ScenarioError` listing every problem.
 
@@ -460,10 +472,12 @@ def validate(
     earlier (e.g. duplicate keys while reading) to report with them. ``warn``
     receives one line per warning (:func:`sim.scenario_checks.warnings`) when the
     scenario is valid; ``overrides`` is the ``parameters`` mapping as written
-    (default: ``data['parameters']``).
+    (default: ``data['parameters']``). ``describe(key_path, expected)`` formats a
+    line (default: ``file: key_path: expected``).
     """
+    say = describe or (lambda path, expected: problem(file, path, expected))
     if not isinstance(data, dict):
-        raise ScenarioError(list(problems or []) + [problem(file, "", "expected a mapping of scenario keys at the top level")])
+        raise ScenarioError(list(problems or []) + [say("", "expected a mapping of scenario keys at the top level")])
     catalog = catalog or Catalog.load()
     lines = list(problems or [])
     resolved, found = _resolve(data, file, catalog)
@@ -478,43 +492,60 @@ def validate(
                 continue  # a cross-key check: consistency() below reports every one
             path = _key_path(e["loc"], resolved)
             if not any(path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in reported):
-                lines.append(problem(file, path, _expected(e)))
+                lines.append(say(path, _expected(e)))
     except (OverflowError, RecursionError) as exc:  # numbers or nesting beyond what a model can hold
         scenario = None
-        lines.append(problem(file, "", f"expected numbers and nesting of ordinary size ({type(exc).__name__})"))
-    lines += [problem(file, p, e) for p, e in found + consistency(resolved)]
+        lines.append(say("", f"expected numbers and nesting of ordinary size ({type(exc).__name__})"))
+    lines += [say(p, e) for p, e in found + consistency(resolved)]
     lines = list(dict.fromkeys(lines))
     if lines or scenario is None:
-        raise ScenarioError(lines or [problem(file, "", "expected a valid scenario")])
+        raise ScenarioError(lines or [say("", "expected a valid scenario")])
     if warn is not None:
-        written = (data.get("parameters") if overrides is None else overrides) or {}
+        written = _changed((data.get("parameters") if overrides is None else overrides) or {}, catalog.parameter_values)
         for path, message in warnings(resolved, written):
-            warn(problem(file, path, f"warning: {message}"))
+            warn(say(path, f"warning: {message}"))
     return scenario
 
 
 def load_raw(path: str | Path) -> dict:
-    """Read a scenario file as a plain mapping (no defaults filled)."""
-    return _read_scenario(path).strict()
+    """Read a scenario file as a plain mapping: the files it extends merged in, no defaults filled."""
+    chain = read_chain(path)
+    if chain.problems:
+        raise ScenarioError(chain.problems)
+    return chain.data
 
 
-def _read_scenario(path: str | Path):
-    doc = read_document(Path(path), str(path))
-    data = doc.data
-    if not isinstance(data, dict):
-        raise ScenarioError(doc.problems + [problem(doc.file, "", "expected a mapping of scenario keys at the top level")])
-    if SWEEP_KEYS & set(data) and not {"countries", "requirements"} & set(data):
-        raise ScenarioError.at(
-            doc.file, "", "this is a sweep file (it has base:/design:/coalition:), expected a scenario file; "
-            f"run it with `coalition-sim sweep {doc.file}`",
-        )
-    return doc
+def load_chain(
+    path: str | Path,
+    sets: Sequence[str] = (),
+    catalog: Catalog | None = None,
+    *,
+    warn: Warn | None = None,
+) -> tuple[Scenario, Chain]:
+    """Read a scenario file and those it extends, apply ``--set`` assignments, validate.
+
+    Returns the scenario and its :class:`~sim.scenario_files.Chain` (the files
+    read and the assignments applied). Every problem of every file, each naming
+    the file that holds it, comes in one :class:`ScenarioError`.
+    """
+    chain = read_chain(path)
+    apply_sets(chain, sets)
+
+    def describe(key_path: str, expected: str) -> str:
+        by = set_for(chain, key_path)
+        file = origin_of(chain, key_path) if key_path and not by else chain.files[0]
+        line = problem(file, key_path, expected)
+        return f"{line} (from --set {by})" if by else line
+
+    scenario = validate(chain.data, chain.files[0], catalog, problems=chain.problems, warn=warn, describe=describe)
+    return scenario, chain
 
 
-def load_scenario(path: str | Path, catalog: Catalog | None = None, *, warn: Warn | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path, catalog: Catalog | None = None, *, warn: Warn | None = None, sets: Sequence[str] = ()
+) -> Scenario:
     """Read, fill and validate a scenario file; every problem of the file in one :class:`ScenarioError`."""
-    doc = _read_scenario(path)
-    return validate(doc.data, doc.file, catalog, problems=doc.problems, warn=warn)
+    return load_chain(path, sets, catalog, warn=warn)[0]
 
 
 def json_schema() -> dict:

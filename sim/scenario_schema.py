@@ -33,6 +33,11 @@ _EXTENDS = {
     "description": "base scenario file, relative to this file: this file then states only its differences "
     "(maps merge deeply; countries merge by name or ref, `drop: true` removes one; other lists replace)",
 }
+_LOADED_FROM = {
+    "type": "object",
+    "description": "written by `run` into scenario.json (the files read, the --set applied); ignored when loading",
+    "properties": {"files": {"type": "array", "items": {"type": "string"}}, "set": {"type": "array", "items": {"type": "string"}}},
+}
 _DROP = {"type": "boolean", "description": "only in a file with `extends`: remove this country of the base"}
 
 
@@ -111,12 +116,14 @@ def scenario_schema(model_schema: dict) -> dict:
     full_props = copy.deepcopy(schema["properties"])
     full_props["countries"] = {**full_props["countries"], "items": _country_items(defs, patch=False)}
     full_props["extends"] = _EXTENDS
+    full_props["loaded_from"] = _LOADED_FROM
 
     patch_props = {k: _relax(v, defs) for k, v in schema["properties"].items()}
     patch_props["countries"] = {
         k: v for k, v in full_props["countries"].items() if k != "items"
     } | {"items": _country_items(defs, patch=True)}
     patch_props["extends"] = _EXTENDS
+    patch_props["loaded_from"] = _LOADED_FROM
 
     defs["ScenarioFile"] = {
         "type": "object",

@@ -264,7 +264,9 @@ def test_a_sweep_axis_with_no_effect_is_warned(tmp_path):
     (tmp_path / "base.yaml").write_text(text)
     path = write(tmp_path, "base: base.yaml\nreplications: 1\nparameters:\n  parameters.sky.availability: [0.5, 0.7]\n"
                  "  countries[France].conditions: [[a], [b]]\n  seed: [1, 2]\n")
-    sweep = sim.sweep.spec.load_sweep(path, warn=(lines := []).append)
+    from sim.sweep.spec import load_sweep
+
+    sweep = load_sweep(path, warn=(lines := []).append)
     assert len(sweep.points) == 8
     assert any("parameters.parameters.sky.availability: warning: this axis has no effect: maintenance.sky is modelled" in x for x in lines), lines
     assert not any("seed" in x for x in lines), lines  # the seed changes the draws

@@ -100,7 +100,7 @@ def test_a_whole_file_needs_name_countries_and_requirements_a_file_with_extends_
 def test_every_model_field_is_in_the_schema():
     schema = sim.json_schema()
     top = set(schema["properties"])
-    assert set(sim.Scenario.model_fields) | {"extends"} == top
+    assert set(sim.Scenario.model_fields) | {"extends", "loaded_from"} == top
     defs = schema["$defs"]
     for name in ("Country", "Hub", "Phase", "Maintenance", "UsBackstop"):
         model = getattr(sim.scenario, name)
