@@ -207,6 +207,8 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
     comps = scenario.components
     R = len(traces)
     rows = traces[0].rows
+    needed = np.zeros(len(rows), dtype=bool)
+    needed[[r for (target, state), r in rows.items() if target in comps or state == "in_place"]] = True
     S = DailyStates(
         np.concatenate([t.times for t in traces]),
         np.concatenate([t.row_log for t in traces]),
@@ -215,6 +217,7 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
         len(rows),
         R,
         H,
+        needed,
     )
     levels = np.stack([daily_levels(t.level_changes, H) for t in traces])
     ladder = scenario.us_backstop.ladder
@@ -225,7 +228,10 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
         provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
 
     base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
-    req = np.stack([requirement_series(base, comps, t.surges) for t in traces])  # (R, C, H)
+    req = np.repeat(base[None], R, axis=0)  # (R, C, H)
+    for r, t in enumerate(traces):
+        if t.surges:
+            req[r] = requirement_series(base, comps, t.surges)
     C, K = len(comps), len(CAUSES)
     coverage = np.empty((R, C, H))
     shortfall = np.empty((C, K, R, H))  # handed out as (R, C, K, H)

@@ -15,29 +15,32 @@ from .vocabulary import LEVELS
 
 
 class DailyStates:
-    """Daily amounts of every (row, batch member) pair; ``self[row]`` is an array (B, H)."""
+    """Daily amounts of every (row, batch member) pair; ``self[row]`` is a read-only array (B, H)."""
 
     def __init__(self, times: np.ndarray, rows: np.ndarray, deltas: np.ndarray, members: np.ndarray,
-                 n_rows: int, n_members: int, horizon: int):
+                 n_rows: int, n_members: int, horizon: int, needed: np.ndarray | None = None):
+        """``needed`` (bool per row, default all): rows that will be read; the others are left as zeros."""
         day = np.ceil(times).astype(np.int64)
         keep = day < horizon
-        key = rows[keep] * n_members + members[keep]  # row-major: all members of a row together
-        used, compact = np.unique(key, return_inverse=True)
-        totals = np.bincount(compact * horizon + day[keep], weights=deltas[keep], minlength=len(used) * horizon)
-        series = np.cumsum(totals.reshape(len(used), horizon), axis=1)
-        series[np.abs(series) < 1e-9] = 0.0
-        self._series, self._used = series, used
-        self._n_members, self._horizon = n_members, horizon
+        if needed is not None:
+            keep &= needed[rows]
+        rows, members, day, deltas = rows[keep], members[keep], day[keep], deltas[keep]
+        # rows that change get a block of n_members x horizon days; the others share one of zeros
+        changed = np.bincount(rows, minlength=n_rows) > 0
+        index = np.cumsum(changed) - 1
+        n_used = int(index[-1]) + 1 if n_rows else 0
+        key = (index[rows] * n_members + members) * horizon + day
+        totals = np.bincount(key, weights=deltas, minlength=n_used * n_members * horizon)
+        series = np.cumsum(totals.reshape(n_used, n_members, horizon), axis=2)
+        if not np.array_equal(deltas, np.round(deltas)):  # whole units add up exactly: nothing to clean
+            series[np.abs(series) < 1e-9] = 0.0
+        series.flags.writeable = False
+        self._series, self._index, self._changed = series, index, changed
         self._zeros = np.zeros((n_members, horizon))
         self._zeros.flags.writeable = False
 
     def __getitem__(self, row: int) -> np.ndarray:
-        lo, hi = np.searchsorted(self._used, [row * self._n_members, (row + 1) * self._n_members])
-        if lo == hi:
-            return self._zeros
-        out = np.zeros((self._n_members, self._horizon))
-        out[self._used[lo:hi] - row * self._n_members] = self._series[lo:hi]
-        return out
+        return self._series[self._index[row]] if self._changed[row] else self._zeros
 
 
 def daily_states(times: np.ndarray, rows: np.ndarray, deltas: np.ndarray, n_rows: int, horizon: int) -> np.ndarray:
