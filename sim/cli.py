@@ -36,6 +36,16 @@ def warn(line: str) -> None:
     typer.echo(line, err=True)
 
 
+def deadline_option(text: Optional[str], horizon_days: int):
+    """``--deadlines`` as days (None if not given); a bad value is a :class:`ScenarioError` (exit 2)."""
+    from .outcomes import parse_deadlines
+
+    try:
+        return parse_deadlines(text, horizon_days)
+    except ValueError as exc:
+        raise ScenarioError([str(exc)]) from None
+
+
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
@@ -47,6 +57,9 @@ def run(
         None, "--set", metavar="PATH=VALUE",
         help="change one value, e.g. us_backstop.level=guarantee or countries[France].land.troops=6000 (repeatable)",
     ),
+    deadlines: Optional[str] = typer.Option(
+        None, "--deadlines", help="days for P(IOC/FOC reached by day), e.g. 90,180,365 (default: the file's report.deadlines, "
+        "else 90, 180, 365 and the last day)"),
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
     from .library import resolve
@@ -58,6 +71,7 @@ def run(
     scenario = resolve(scenario)
     try:
         scn, chain = load_chain(scenario, sets or (), warn=warn)
+        days = deadline_option(deadlines, scn.horizon_days)
         folder = out or default_folder(scn.name)
         check_target(folder, replaces=RUN_MARKER)
     except ScenarioError as exc:
@@ -65,7 +79,7 @@ def run(
     result = run_scenario(scn, reps=reps, seed=seed)
     try:
         with write_aside(folder, replaces=RUN_MARKER) as tmp:
-            summary = write_run_files(result, tmp, scenario_file=scenario, chain=chain)
+            summary = write_run_files(result, tmp, scenario_file=scenario, chain=chain, deadlines=days)
             if not no_plots:
                 from .plots import draw_run
 

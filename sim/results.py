@@ -2,7 +2,8 @@
 
 Files written to the output folder:
 
-``coverage.csv``   ``day,component,mean,p05,p50,p95`` across replications
+``coverage.csv``   ``day,component,mean,p05,p50,p95,p_ioc,p_foc`` across replications (``p_ioc``,
+                   ``p_foc``: share of replications at or above IOC / FOC that day)
 ``timeline.csv``   one row per contingent and replication
 ``shortfall.csv``  ``day,component,cause,mean``: the shortfall split by cause, as fractions of the
                    requirement (they add up to ``1 - mean coverage`` on each day)
@@ -22,7 +23,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .coverage import CAUSES
-from . import sustain
+from . import outcomes, sustain
 from .library import evidence_base
 from .metrics import spread
 from .model.rotation import policy
@@ -46,10 +47,15 @@ def _fmt(x: float | None) -> str:
 
 
 def coverage_table(result: RunResult) -> dict[str, np.ndarray]:
-    """Mean and p05/p50/p95 of coverage across replications, per component and day."""
+    """Mean, p05/p50/p95 and the shares at or above IOC and FOC across replications, per component and day."""
     cov = result.coverage
     q = np.percentile(cov, [5, 50, 95], axis=0)
-    return {"mean": cov.mean(axis=0), "p05": q[0], "p50": q[1], "p95": q[2]}
+    thresholds = result.scenario.parameters.coverage
+    holds = {
+        f"p_{level}": np.stack([outcomes.holding(cov[:, i, :], getattr(thresholds, level)) for i in range(cov.shape[1])])
+        for level in ("ioc", "foc")
+    }
+    return {"mean": cov.mean(axis=0), "p05": q[0], "p50": q[1], "p95": q[2], **holds}
 
 
 def loaded_from(scenario_file: str | Path | None, chain=None) -> dict:
@@ -60,13 +66,16 @@ def loaded_from(scenario_file: str | Path | None, chain=None) -> dict:
 
 
 def summarise(
-    result: RunResult, scenario_file: str | Path | None = None, catalog: Catalog | None = None, chain=None
+    result: RunResult, scenario_file: str | Path | None = None, catalog: Catalog | None = None, chain=None,
+    deadlines=None,
 ) -> dict:
     """The run's summary as a JSON-ready mapping.
 
-    ``chain`` (a :class:`sim.scenario_files.Chain`) records the files read and the ``--set`` applied.
+    ``chain`` (a :class:`sim.scenario_files.Chain`) records the files read and the ``--set`` applied;
+    ``deadlines``: see :func:`sim.outcomes.deadlines_for`.
     """
     scn = result.scenario
+    deadlines = outcomes.deadlines_for(scn, deadlines)
     mean = result.coverage.mean(axis=0) if len(result.reps) else np.zeros((len(scn.components), scn.horizon_days))
     metrics = result.metrics()
     required = sustain.required_with_rotation(scn)
@@ -88,6 +97,7 @@ def summarise(
             "gap_days": spread(m["gap_days"]),
             "longest_gap_days": spread(m["longest_gap"]),
             "opens_day": spread(result.phase_open[:, i]),
+            "deadlines": outcomes.deadline_table(m, deadlines),
         }
     if result.trained is not None and "regeneration" in comps:
         comps["regeneration"]["trained_by_horizon"] = spread(result.trained[:, -1])
@@ -190,7 +200,10 @@ RUN_MARKER = "summary.json"
 """The file that marks a folder as a run's output (an earlier run's folder may be replaced)."""
 
 
-def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path | None = None) -> dict:
+COVERAGE_STATS = ("mean", "p05", "p50", "p95", "p_ioc", "p_foc")
+
+
+def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path | None = None, deadlines=None) -> dict:
     """Write every result file of a run to ``folder``, replacing an earlier run there; return the summary.
 
     The files are written beside ``folder`` and moved into place when all are
@@ -199,11 +212,11 @@ def write_run(result: RunResult, folder: str | Path, scenario_file: str | Path |
     from .output import write_aside
 
     with write_aside(folder, replaces=RUN_MARKER) as tmp:
-        return write_run_files(result, tmp, scenario_file)
+        return write_run_files(result, tmp, scenario_file, deadlines=deadlines)
 
 
 def write_run_files(
-    result: RunResult, folder: str | Path, scenario_file: str | Path | None = None, chain=None
+    result: RunResult, folder: str | Path, scenario_file: str | Path | None = None, chain=None, deadlines=None
 ) -> dict:
     """Write every result file of a run into the existing folder ``folder``; return the summary.
 
@@ -215,10 +228,10 @@ def write_run_files(
     table = coverage_table(result)
     with open(folder / "coverage.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["day", "component", "mean", "p05", "p50", "p95"])
+        w.writerow(["day", "component", *COVERAGE_STATS])
         for d in range(scn.horizon_days):
             for i, comp in enumerate(scn.components):
-                w.writerow([d, comp] + [_fmt(float(table[k][i, d])) for k in ("mean", "p05", "p50", "p95")])
+                w.writerow([d, comp] + [_fmt(float(table[k][i, d])) for k in COVERAGE_STATS])
     tl = result.timeline
     with open(folder / "timeline.csv", "w", newline="") as f:
         w = csv.writer(f)
@@ -244,7 +257,7 @@ def write_run_files(
             for i, comp in enumerate(scn.components):
                 for k, cause in enumerate(CAUSES):
                     w.writerow([d, comp, cause, _fmt(float(result.shortfall[i, k, d]))])
-    summary = summarise(result, scenario_file, chain=chain)
+    summary = summarise(result, scenario_file, chain=chain, deadlines=deadlines)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     resolved = scn.model_dump(mode="json") | {"loaded_from": loaded_from(scenario_file, chain)}
     (folder / "scenario.json").write_text(json.dumps(resolved, indent=2) + "\n")
@@ -273,4 +286,23 @@ def summary_table(summary: dict) -> str:
     if flagged:
         lines.append("! the horizon's mean coverage is above what the pledged pools can hold in the long run "
                      "(rotation, Montreux, availability: docs/model.md)")
+    lines.extend(deadline_lines(summary))
     return "\n".join(lines)
+
+
+def deadline_lines(summary: dict) -> list[str]:
+    """P(IOC / FOC reached by each deadline day), with 95% Wilson intervals, one line per component and level."""
+    comps = summary["components"]
+    days = [d["day"] for d in next(iter(comps.values()), {}).get("deadlines", [])]
+    if not days:
+        return []
+    width = 17
+    out = ["P(reached by day)" + "".join(f"{'day ' + str(d):>{width}}" for d in days)]
+    for comp, c in comps.items():
+        for level in ("ioc", "foc"):
+            cells = []
+            for d in c.get("deadlines", []):
+                p, lo, hi = d[f"p_{level}"], d[f"p_{level}_low"], d[f"p_{level}_high"]
+                cells.append("" if p is None else f"{p:.0%} [{lo:.0%}-{hi:.0%}]")
+            out.append(f"{comp + ' ' + level.upper():<17}" + "".join(f"{x:>{width}}" for x in cells))
+    return out

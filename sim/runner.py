@@ -17,7 +17,7 @@ import numpy as np
 
 from . import sustain
 from .coverage import CAUSES, evaluate_batch
-from .metrics import first_day, gaps
+from .outcomes import base_values
 from .model.replication import Plan, simulate
 from .pipeline import trained
 from .scenario import Scenario
@@ -59,20 +59,9 @@ class RunResult:
 
 
 def rep_metrics(scenario: Scenario, coverage: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """Per-replication scalar outcomes of a (R, C, H) coverage array."""
+    """Per-replication scalar outcomes of a (R, C, H) coverage array (:data:`sim.outcomes.BASE`)."""
     cov = scenario.parameters.coverage
-    out = {}
-    for i, comp in enumerate(scenario.components):
-        series = coverage[:, i, :]
-        gap_days, longest = gaps(series, cov.ioc)
-        out[comp] = {
-            "mean_coverage": series.mean(axis=1),
-            "ioc_day": first_day(series, cov.ioc),
-            "foc_day": first_day(series, cov.foc),
-            "gap_days": gap_days,
-            "longest_gap": longest,
-        }
-    return out
+    return {comp: base_values(coverage[:, i, :], cov.ioc, cov.foc) for i, comp in enumerate(scenario.components)}
 
 
 BATCH = 32

@@ -291,6 +291,18 @@ class Maintenance(_Frozen):
     detachment_size: Optional[Annotated[int, Field(ge=1)]] = None
 
 
+# --- reporting -------------------------------------------------------------------------------
+
+
+class Report(_Frozen):
+    """What the reports ask of a run (not of the model)."""
+
+    deadlines: Optional[list[Annotated[int, Field(ge=0)]]] = Field(
+        None, description="days by which P(IOC reached) and P(FOC reached) are reported "
+        "(default: 90, 180, 365 and the horizon's last day)"
+    )
+
+
 # --- the scenario -----------------------------------------------------------------------------
 
 
@@ -309,6 +321,7 @@ class Scenario(_Frozen):
     events: list[Event] = Field(default_factory=list)
     transit: Optional[Transit] = None
     maintenance: dict[Literal["sky", "sea"], Maintenance] = Field(default_factory=dict)
+    report: Report = Report()
     parameters: Parameters
 
     @model_validator(mode="after")

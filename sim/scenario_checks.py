@@ -132,6 +132,15 @@ def consistency(data: Any) -> list[Finding]:
         if ev.get("type") in ("reinforce", "violations") and comp in COMPONENTS and comps and comp not in comps:
             out.append((f"events[{i}].component", f"{comp} is not under requirements"))
 
+    report = data.get("report")
+    horizon = _number(data.get("horizon_days", 730))
+    deadlines = report.get("deadlines") if isinstance(report, dict) else None
+    if isinstance(deadlines, list) and horizon is not None:
+        for day in deadlines:
+            if _number(day) is not None and _number(day) >= horizon:
+                out.append(("report.deadlines", f"day {day} is beyond the horizon's last day {horizon - 1:g}; "
+                            "expected days within horizon_days"))
+
     coverage = (data.get("parameters") or {}).get("coverage") if isinstance(data.get("parameters"), dict) else None
     if isinstance(coverage, dict):
         ioc, foc = _number(coverage.get("ioc")), _number(coverage.get("foc"))
@@ -187,7 +196,7 @@ def warnings(data: Any, overrides: Any = None) -> list[Finding]:
     if not isinstance(data, dict):
         return []
     out: list[Finding] = []
-    horizon = _number(data.get("horizon_days"))
+    horizon = _number(data.get("horizon_days", 730))
     horizon = 730.0 if horizon is None and "horizon_days" not in data else horizon
     if horizon is not None:
         for i, ev in _dicts(data.get("events")):
