@@ -44,7 +44,7 @@ def test_run_writes_the_promised_files(tmp_path):
     for f in ("coverage.csv", "timeline.csv", "summary.json", "shortfall.csv", "coverage.png", "timeline.png", "shortfall.png"):
         assert (out / f).is_file(), f
     rows = list(csv.DictReader(open(out / "coverage.csv")))
-    assert list(rows[0]) == ["day", "component", "mean", "p05", "p50", "p95"]
+    assert list(rows[0]) == ["day", "component", "mean", "p05", "p50", "p95", "p_ioc", "p_foc"]
     assert len(rows) == 60 * 2
     tl = list(csv.DictReader(open(out / "timeline.csv")))
     assert list(tl[0])[:7] == ["rep", "country", "component", "amount", "approved", "arrival_day", "departure_day"]
