@@ -22,6 +22,19 @@ class ScenarioError(Exception):
 
 
 def problem(file: str, path: str, expected: str) -> str:
-    """Format one problem as ``file: key.path: what was expected``."""
+    """Format one problem as ``file: key.path: what was expected``, always on one line.
+
+    Control characters and line breaks (a key written with a newline in it) are escaped.
+    """
     where = f"{file}: {path}" if path else str(file)
-    return f"{where}: {expected}"
+    return one_line(f"{where}: {expected}")
+
+
+_BREAKS = {c: repr(c)[1:-1] for c in ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could break a line, or any other control character, escaped."""
+    if text.isprintable():
+        return text
+    return "".join(_BREAKS.get(c) or (c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()) for c in text)

@@ -34,6 +34,7 @@ path comes from, so a problem names the file where it was written.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -199,10 +200,15 @@ def parse_set(assignment: str, file: str = "") -> tuple[str, tuple, Any]:
     try:
         doc = parse(text, "")
     except ScenarioError as exc:
-        raise ScenarioError([say(f"value: {line.lstrip(': ')}") for line in exc.problems]) from None
+        raise ScenarioError([say(f"value: {_unplaced(line)}") for line in exc.problems]) from None
     if doc.problems:
-        raise ScenarioError([say(f"value: {line.lstrip(': ')}") for line in doc.problems])
+        raise ScenarioError([say(f"value: {_unplaced(line)}") for line in doc.problems])
     return path.strip(), steps, doc.data
+
+
+def _unplaced(line: str) -> str:
+    """A problem of a one-line value without its (meaningless) line and column."""
+    return re.sub(r"^:?\s*(line \d+(, column \d+)?: )?", "", line)
 
 
 def apply_sets(chain: Chain, assignments: Sequence[str]) -> None:

@@ -352,11 +352,12 @@ def _check_paths(raw: dict, base_raw: dict, file: str) -> list[str]:
     return out
 
 
-def load_sweep(path: str | Path, *, warn: Warn | None = None) -> Sweep:
+def load_sweep(path: str | Path, *, warn: Warn | None = None, catalog: Catalog | None = None) -> Sweep:
     """Read a sweep file, expand it and validate every point's scenario; raise :class:`ScenarioError`.
 
     Every problem of the sweep file and its base scenario is reported in one pass.
     ``warn`` receives one line per warning: the base scenario's, and axes with no effect.
+    ``catalog`` is the evidence base (default: :meth:`Catalog.load`).
     """
     path = Path(path)
     file = str(path)
@@ -370,7 +371,7 @@ def load_sweep(path: str | Path, *, warn: Warn | None = None) -> Sweep:
     if not isinstance(base_value, str) or not base_value:
         raise ScenarioError(list(dict.fromkeys(problems)))
     base_file = Path(base_value) if Path(base_value).is_absolute() else path.parent / base_value
-    catalog = Catalog.load()
+    catalog = catalog or Catalog.load()
     try:
         base_raw = load_raw(base_file)
         base = validate(copy.deepcopy(base_raw), str(base_file), catalog, warn=warn)
