@@ -9,9 +9,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
+import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sim
+from sim.library import folder
+from sim.model import contingent, maintenance
 from sim.series import DailyStates
 
 
@@ -66,3 +71,102 @@ def test_rows_not_needed_read_as_zeros_and_the_others_are_unchanged():
     for r in (0, 2):
         assert some[r].tobytes() == full[r].tobytes()
     assert full[1][0].tolist() == [0, 0, 1, 1, 1, 1]  # +2 at 1.5 and -1 at 2.0 both count from day 2
+
+
+# --- failures and repairs -----------------------------------------------------------------------
+
+class ProcessPerUnit:
+    """Reference: one simpy process per unit and a :class:`simpy.Resource` of crews (the plain way)."""
+
+    def __init__(self, world: "World", contingent: "Contingent", spec):
+        self.world = world
+        self.c = contingent
+        self.mtbf, self.mttr, self.crews_per_detachment, self.detachment_size = spec
+        self.crews = self.crews_per_detachment
+        self.generation = 0
+        self.units: list[simpy.Process] = []
+        self.down: list[bool] = []
+
+    def start(self) -> None:
+        """Start the failure processes of every unit in place (a fresh detachment)."""
+        env = self.world.env
+        self.generation += 1
+        self.stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
+        n = int(round(self.c.where.get("in_place", 0.0)))
+        self.crews = maintenance.crews_for(n, self.crews_per_detachment, self.detachment_size)
+        self.crew_pool = simpy.Resource(env, capacity=self.crews)
+        self.down = [False] * n
+        self.units = [env.process(self._unit(i)) for i in range(n)]
+
+    def stop(self) -> None:
+        """Stop every unit (a gap or a withdrawal); units under repair count as in place again."""
+        for p in self.units:
+            if p.is_alive:
+                p.interrupt()
+        self.units, self.down = [], []
+        self.c.move(self.world, "maintenance", "in_place")
+
+    def relieve(self) -> None:
+        """A relief without a gap: units under repair are swapped for serviceable ones.
+
+        Units in service carry on: their failure times are exponential, so a unit that has
+        served for a while fails no sooner than a fresh one would (no memory).
+        """
+        env = self.world.env
+        for i, p in enumerate(self.units):
+            if self.down[i]:
+                p.interrupt()
+                self.down[i] = False
+                self.units[i] = env.process(self._unit(i))
+        self.c.move(self.world, "maintenance", "in_place")
+
+    def _unit(self, i: int):
+        env, c, world, stream = self.world.env, self.c, self.world, self.stream
+        try:
+            while True:
+                yield env.timeout(stream.exponential(self.mtbf))
+                self.down[i] = True
+                c.move(world, "in_place", "maintenance", 1.0)
+                with self.crew_pool.request() as req:
+                    if not req.triggered:  # a crew is free: the request is granted at once
+                        yield req
+                    yield env.timeout(stream.exponential(self.mttr))
+                self.down[i] = False
+                c.move(world, "maintenance", "in_place", 1.0)
+        except simpy.Interrupt:
+            return
+
+
+def fingerprint(result) -> list[bytes]:
+    """Every number of a run that the model decides."""
+    return [result.coverage.tobytes(), result.shortfall.tobytes(), result.phase_open.tobytes(),
+            repr(result.timeline).encode(), repr(result.withdrawals).encode()]
+
+
+@pytest.mark.parametrize("name", ["baseline", "maintenance-scarce-crews", "uk-withdraws"])
+def test_a_failure_costs_two_timeouts_and_changes_no_number(name, monkeypatch):
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    fast = sim.run(scn, reps=6, seed=11)
+    monkeypatch.setattr(contingent, "Detachment", ProcessPerUnit)
+    plain = sim.run(scn, reps=6, seed=11)
+    assert fingerprint(fast) == fingerprint(plain)
+    assert (plain.coverage != sim.run(scn, reps=6, seed=12).coverage).any()  # the check can fail
+
+
+def test_relief_and_gaps_replay_the_same_draws(make, monkeypatch):
+    """Short tours with and without gaps: relieve(), stop() and start() on busy crews."""
+    scn = make(
+        horizon_days=400,
+        requirements={"sky": {"orbits": 2}},
+        maintenance={"sky": {"mtbf_days": 6, "mttr_days": 5, "crews_per_detachment": 1, "detachment_size": 8}},
+        countries=[
+            {"name": "A", "sky": {"aircraft": 12}, "rotation": {"tour_days": 30, "ratio": 3}},
+            {"name": "B", "sky": {"aircraft": 9}, "rotation": {"tour_days": 20, "ratio": 1}},
+        ],
+    )
+    fast = sim.run(scn, reps=5, seed=2)
+    monkeypatch.setattr(contingent, "Detachment", ProcessPerUnit)
+    plain = sim.run(scn, reps=5, seed=2)
+    assert fingerprint(fast) == fingerprint(plain)
+    sky = plain.coverage[:, scn.components.index("sky"), 40:]
+    assert sky.min() < sky.max() < 1  # units fail, queue for crews and come back

@@ -4,8 +4,7 @@ A detachment is the aircraft (or ships) one country keeps in place for one
 component. Each unit fails after an exponential time in service (mean
 ``mtbf_days``) and then waits for one of the detachment's
 crews (``crews_per_detachment`` for every ``detachment_size`` units, rounded up:
-:func:`crews_for`), a :class:`simpy.Resource`, which
-repairs it in an exponential time (mean ``mttr_days``). This is the
+:func:`crews_for`), which repairs it in an exponential time (mean ``mttr_days``). This is the
 finite-source queue (the machine-repair model, N machines and c repairers):
 its long-run availability has a closed form (see
 :func:`machine_repair_availability`) that the tests check the simulation
@@ -14,10 +13,10 @@ against.
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from math import factorial
 from typing import TYPE_CHECKING
-
-import simpy
 
 if TYPE_CHECKING:
     from .contingent import Contingent
@@ -52,7 +51,17 @@ def machine_repair_availability(n: int, crews: int, mtbf: float, mttr: float) ->
 
 
 class Detachment:
-    """The units of one contingent in place, failing and waiting for crews."""
+    """The units of one contingent in place, failing and waiting for crews.
+
+    Each unit is in service (a failure pending), waiting for a crew (in a first-come queue) or
+    under repair (a repair pending). A pending failure or repair is one simpy timeout whose
+    callback moves the unit on: no process per unit and no crew resource, so a failure costs two
+    simpy events. The draws are those of one process per unit holding a :class:`simpy.Resource`
+    of crews, taken in the same order from the same stream (tested byte for byte against it):
+    a unit draws its time to failure when it enters service and its repair time when a crew
+    takes it on; a crew that finishes hands over to the first unit waiting, after the unit it
+    repaired has drawn its next failure.
+    """
 
     def __init__(self, world: "World", contingent: "Contingent", spec):
         self.world = world
@@ -60,26 +69,27 @@ class Detachment:
         self.mtbf, self.mttr, self.crews_per_detachment, self.detachment_size = spec
         self.crews = self.crews_per_detachment
         self.generation = 0
-        self.units: list[simpy.Process] = []
         self.down: list[bool] = []
+        self._pending: list[int] = []  # per unit: the ticket its pending timeout must carry to count
+        self._tickets = itertools.count()
+        self._waiting: deque[int] = deque()
+        self._free = 0
 
     def start(self) -> None:
-        """Start the failure processes of every unit in place (a fresh detachment)."""
-        env = self.world.env
+        """Put every unit in place into service (a fresh detachment)."""
         self.generation += 1
         self.stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
         n = int(round(self.c.where.get("in_place", 0.0)))
         self.crews = crews_for(n, self.crews_per_detachment, self.detachment_size)
-        self.crew_pool = simpy.Resource(env, capacity=self.crews)
+        self._free, self._waiting = self.crews, deque()
         self.down = [False] * n
-        self.units = [env.process(self._unit(i)) for i in range(n)]
+        self._pending = [-1] * n
+        for i in range(n):
+            self._serve(i)
 
     def stop(self) -> None:
         """Stop every unit (a gap or a withdrawal); units under repair count as in place again."""
-        for p in self.units:
-            if p.is_alive:
-                p.interrupt()
-        self.units, self.down = [], []
+        self.down, self._pending, self._waiting = [], [], deque()
         self.c.move(self.world, "maintenance", "in_place")
 
     def relieve(self) -> None:
@@ -88,26 +98,43 @@ class Detachment:
         Units in service carry on: their failure times are exponential, so a unit that has
         served for a while fails no sooner than a fresh one would (no memory).
         """
-        env = self.world.env
-        for i, p in enumerate(self.units):
-            if self.down[i]:
-                p.interrupt()
+        for i, down in enumerate(self.down):
+            if down:
                 self.down[i] = False
-                self.units[i] = env.process(self._unit(i))
+                self._serve(i)
+        self._free, self._waiting = self.crews, deque()
         self.c.move(self.world, "maintenance", "in_place")
 
-    def _unit(self, i: int):
-        env, c, world, stream = self.world.env, self.c, self.world, self.stream
-        try:
-            while True:
-                yield env.timeout(stream.exponential(self.mtbf))
-                self.down[i] = True
-                c.move(world, "in_place", "maintenance", 1.0)
-                with self.crew_pool.request() as req:
-                    if not req.triggered:  # a crew is free: the request is granted at once
-                        yield req
-                    yield env.timeout(stream.exponential(self.mttr))
-                self.down[i] = False
-                c.move(world, "maintenance", "in_place", 1.0)
-        except simpy.Interrupt:
+    def _serve(self, i: int) -> None:
+        """Unit ``i`` enters service now: its failure is pending."""
+        self._pending[i] = ticket = next(self._tickets)
+        timeout = self.world.env.timeout(self.stream.exponential(self.mtbf))
+        timeout.callbacks.append(lambda _ev: self._fails(i, ticket))
+
+    def _repair(self, i: int) -> None:
+        """A crew takes unit ``i`` on now: its repair is pending."""
+        self._pending[i] = ticket = next(self._tickets)
+        timeout = self.world.env.timeout(self.stream.exponential(self.mttr))
+        timeout.callbacks.append(lambda _ev: self._repaired(i, ticket))
+
+    def _fails(self, i: int, ticket: int) -> None:
+        if i >= len(self._pending) or self._pending[i] != ticket:
+            return  # stopped or relieved since
+        self.down[i] = True
+        self.c.move(self.world, "in_place", "maintenance", 1.0)
+        if self._free:
+            self._free -= 1
+            self._repair(i)
+        else:
+            self._waiting.append(i)
+
+    def _repaired(self, i: int, ticket: int) -> None:
+        if i >= len(self._pending) or self._pending[i] != ticket:
             return
+        self.down[i] = False
+        self.c.move(self.world, "maintenance", "in_place", 1.0)
+        self._serve(i)
+        if self._waiting:
+            self._repair(self._waiting.popleft())
+        else:
+            self._free += 1
