@@ -121,6 +121,10 @@ from .sweep.cli import sweep_command  # noqa: E402 - light: the sweep's heavy im
 
 app.command("sweep")(sweep_command)
 
+from .compare_cli import compare_command  # noqa: E402 - light: runs and plots import inside the command
+
+app.command("compare")(compare_command)
+
 from .audit.cli import audit_command  # noqa: E402 - light, like the sweep's
 
 app.command("audit")(audit_command)
