@@ -133,6 +133,10 @@ from .library_cli import scenarios_command  # noqa: E402
 
 app.command("scenarios")(scenarios_command)
 
+from .levers.cli import levers_command  # noqa: E402 - light, like the sweep's
+
+app.command("levers")(levers_command)
+
 
 @app.command()
 def sources(

@@ -1,0 +1,143 @@
+"""The ``coalition-sim levers`` command: parse, load, run the levers on the sweep engine, write, summarise.
+
+Exit status: 0 when done, 1 when lever runs failed or the executor lost its
+workers (``--resume`` continues), 2 for a problem with the input or the options
+(one line each, no traceback), 130 when interrupted. Everything heavy is
+imported inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import NoReturn, Optional
+
+import typer
+
+from ..sweep.cli import ExecutorKind
+
+MARKERS = ("levers.json", "points/sweep.json")
+"""Files that mark a folder as an earlier levers output (which a new run may replace)."""
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(2)
+
+
+def parse_deadlines(text: Optional[str], horizon: int) -> tuple[list[int], list[str]]:
+    """``--deadlines 90,180,365`` as days (default: 90, 180, 365 and the horizon's last day, within it)."""
+    if text is None:
+        return sorted({d for d in (90, 180, 365) if d < horizon} | {horizon - 1}), []
+    days, problems = [], []
+    for part in text.split(","):
+        try:
+            d = int(part.strip())
+        except ValueError:
+            problems.append(f"--deadlines: expected whole days separated by commas, got {part.strip()!r}")
+            continue
+        if not 0 <= d < horizon:
+            problems.append(f"--deadlines: expected days from 0 to {horizon - 1} (the horizon), got {d}")
+        days.append(d)
+    return sorted(set(days)), problems
+
+
+def levers_command(
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=2, help="replications per lever (default: the file's)"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
+    deadlines: Optional[str] = typer.Option(None, "--deadlines", help="days for P(IOC/FOC by day), e.g. 90,180,365"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario name>-levers/)"),
+    no_plots: bool = typer.Option(False, "--no-plots", help="write levers.csv and levers.json only"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no table"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
+    executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor", help="local processes or Dask distributed"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
+    resume: bool = typer.Option(False, "--resume", help="keep the lever runs already in --out and run only the rest"),
+    shapley: bool = typer.Option(False, "--shapley", help="also exact Shapley values across up to six levers"),
+    levers: Optional[str] = typer.Option(None, "--levers", help="levers to run, e.g. all_approve,all_enablers "
+                                         "(default: all; with --shapley: those to split, else the six largest)"),
+    metric: str = typer.Option("mean_coverage", "--metric", help="mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY> or gap_days"),
+) -> None:
+    """Why coverage falls short: re-simulate with each cause removed (levers.csv, levers.png)."""
+    from ..errors import ScenarioError
+    from ..library import resolve
+    from ..output import check_target, default_folder
+    from ..scenario import load_scenario
+    from ..sweep.executors import ExecutorError, make_executor
+    from ..sweep.progress import progress_bar
+    from ..sweep.store import atomic_write
+    from . import edits, report
+    from .estimate import Metric, UnknownMetric
+    from .run import MAX_SHAPLEY, plan, run_levers
+
+    t0 = time.perf_counter()
+    scenario = resolve(scenario)
+    try:
+        scn = load_scenario(scenario, warn=lambda line: typer.echo(line, err=True))
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    problems = []
+    if scheduler and executor is not ExecutorKind.dask:
+        problems.append("--scheduler: expected --executor dask as well")
+    try:
+        Metric(metric)
+    except UnknownMetric as exc:
+        problems.append(f"--metric: {exc}")
+    days, bad = parse_deadlines(deadlines, scn.horizon_days)
+    problems += bad
+    names = None
+    if levers is not None:
+        names = [n.strip() for n in levers.split(",") if n.strip()]
+        known = edits.lever_names(scn)
+        for n in names:
+            if n not in known:
+                problems.append(f"--levers: unknown lever {n!r}; expected some of {', '.join(known)}")
+        if shapley and len(names) > MAX_SHAPLEY:
+            problems.append(f"--levers: expected at most {MAX_SHAPLEY} levers with --shapley, got {len(names)}")
+    if problems:
+        _fail(problems)
+    folder = out or default_folder(f"{scn.name}-levers")
+    try:
+        check_target(folder, replaces=MARKERS)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    if not quiet:
+        runs, idle = plan(scn, names or edits.lever_names(scn))
+        typer.echo(f"{scenario}: {len(runs)} levers to re-simulate ({len(idle)} cannot change it) "
+                   f"x {reps or scn.replications} replications", err=True)
+    try:
+        ex = make_executor(executor.value, workers, scheduler)
+    except ExecutorError as exc:
+        _fail([f"--executor {executor.value}: {exc}"])
+    try:
+        with ex, progress_bar(quiet) as bar:
+            table = run_levers(scenario, scn, folder, ex, reps=reps, seed=seed, metric=metric, deadlines=days,
+                               levers=names, shapley_levers=(names or []) if shapley else None,
+                               resume=resume, progress=bar)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    except (ExecutorError, RuntimeError) as exc:
+        typer.echo(f"levers stopped: {exc}; finished runs are kept, continue with --resume", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted; finished runs are kept in {folder}/, continue with --resume", err=True)
+        raise typer.Exit(130) from None
+    files = {"table": "levers.csv"}
+    atomic_write(Path(folder) / "levers.csv", report.csv_text(table))
+    if table.shapley is not None:
+        atomic_write(Path(folder) / "levers_shapley.csv", report.shapley_csv_text(table))
+        files["shapley"] = "levers_shapley.csv"
+    if not no_plots:
+        tmp = Path(folder) / ".levers.png.tmp.png"
+        report.draw(table, tmp)
+        tmp.replace(Path(folder) / "levers.png")
+        files["figure"] = "levers.png"
+    table.timings["total_s"] = round(time.perf_counter() - t0, 2)
+    atomic_write(Path(folder) / "levers.json", json.dumps(report.document(table, scenario, files), indent=2) + "\n")
+    if not quiet:
+        typer.echo(report.terminal_table(table))
+    typer.echo(f"{len(table.levers)} levers ({sum(table.applies(n) for n in table.levers)} run) x {table.reps} "
+               f"replications in {table.timings['total_s']:.0f} s; wrote {folder}/")
