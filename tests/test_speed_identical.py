@@ -170,3 +170,60 @@ def test_relief_and_gaps_replay_the_same_draws(make, monkeypatch):
     assert fingerprint(fast) == fingerprint(plain)
     sky = plain.coverage[:, scn.components.index("sky"), 40:]
     assert sky.min() < sky.max() < 1  # units fail, queue for crews and come back
+
+
+# --- reliefs that change nothing ------------------------------------------------------------------
+
+def rotate_waking_at_every_tour(world, c, tour, ratio, move):
+    """Reference: the relief process wakes at the end of every tour, whether or not anything changes."""
+    from sim.model.rotation import relief_times
+
+    env = world.env
+    dwell = max(world.params.rotation.min_dwell_ratio * tour, 2.0 * move)
+    for end, relief in relief_times(tour, ratio, dwell, env.now, world.horizon):
+        yield env.timeout(end - env.now)
+        if relief > end:
+            if c.detachment is not None:
+                c.detachment.stop()
+            c.move(world, "in_place", "rotation_gap")
+            yield env.timeout(relief - end)
+            c.move(world, "rotation_gap", "in_place")
+            if c.detachment is not None:
+                c.detachment.start()
+        elif c.detachment is not None:
+            c.detachment.relieve()
+
+
+def test_a_timeout_until_lands_on_the_instant_where_plain_addition_misses_it():
+    env = simpy.Environment(initial_time=5.777948078012031)
+    assert env.now + (464.91 - env.now) != 464.91  # the rounding the helper is there for
+    fired = []
+    contingent.timeout_until(env, 464.91).callbacks.append(lambda _ev: fired.append(env.now))
+    env.run()
+    assert fired == [464.91]
+
+
+@pytest.mark.parametrize("name", ["baseline", "uk-withdraws"])
+def test_skipping_reliefs_that_change_nothing_changes_no_number(name, monkeypatch):
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    fast = sim.run(scn, reps=6, seed=5)
+    monkeypatch.setattr(contingent, "rotate", rotate_waking_at_every_tour)
+    assert fingerprint(fast) == fingerprint(sim.run(scn, reps=6, seed=5))
+
+
+def test_gaps_and_reliefs_with_and_without_aircraft_keep_their_days(make, monkeypatch):
+    scn = make(
+        horizon_days=500,
+        requirements={"sky": {"orbits": 1}, "land": {"troops": 1000}},
+        maintenance={"sky": {"mtbf_days": 30, "mttr_days": 3}},
+        countries=[
+            {"name": "A", "sky": {"aircraft": 6}, "land": {"troops": 600}, "rotation": {"tour_days": 45.3, "ratio": 3}},
+            {"name": "B", "land": {"troops": 700}, "rotation": {"tour_days": 33.7, "ratio": 1}},
+        ],
+    )
+    fast = sim.run(scn, reps=4, seed=3)
+    monkeypatch.setattr(contingent, "rotate", rotate_waking_at_every_tour)
+    plain = sim.run(scn, reps=4, seed=3)
+    assert fingerprint(fast) == fingerprint(plain)
+    land = plain.coverage[:, scn.components.index("land"), 100:]
+    assert (land < 1).any() and (land == 1).any()  # B's gaps come and go

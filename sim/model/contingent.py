@@ -23,10 +23,12 @@ gap; a smaller pool leaves gaps of ``dwell - (ratio - 1) x tour_days``.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 import simpy
+from simpy.core import NORMAL
 
 from .decisions import Decision
 from .maintenance import Detachment
@@ -149,18 +151,44 @@ def contingent_process(world: "World", country: "Country", c: Contingent, move_d
 
 
 def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
-    """Relieve the unit in place every ``tour`` days from a pool of ``ratio`` units."""
+    """Relieve the unit in place every ``tour`` days from a pool of ``ratio`` units.
+
+    A relief that leaves no gap and has no aircraft or ships to swap changes nothing, so the
+    process does not wake for it; it wakes for the next one at the very instant it would have
+    reached by waking at each (:func:`timeout_until`).
+    """
     env = world.env
     dwell = max(world.params.rotation.min_dwell_ratio * tour, 2.0 * move)
+    now = env.now  # where the process stands had it woken at every tour's end
     for end, relief in relief_times(tour, ratio, dwell, env.now, world.horizon):
-        yield env.timeout(end - env.now)
+        now += end - now
+        if relief <= end and c.detachment is None:
+            continue
+        yield timeout_until(env, now)
         if relief > end:
             if c.detachment is not None:
                 c.detachment.stop()
             c.move(world, "in_place", "rotation_gap")
             yield env.timeout(relief - end)
+            now = env.now
             c.move(world, "rotation_gap", "in_place")
             if c.detachment is not None:
                 c.detachment.start()  # the relief brings its own serviceable aircraft or ships
         elif c.detachment is not None:
             c.detachment.relieve()
+
+
+def timeout_until(env: simpy.Environment, t: float) -> simpy.Event:
+    """An event that fires at exactly ``t``.
+
+    ``env.timeout(t - env.now)`` fires at ``env.now + (t - env.now)``, which rounding can put a
+    hair off ``t`` (and no delay may reach ``t`` by addition); then the event is put on simpy's
+    queue at ``t`` itself, as :meth:`simpy.Environment.schedule` would with a zero delay.
+    """
+    delay = t - env.now
+    if env.now + delay == t:
+        return env.timeout(delay)
+    event = env.event()
+    event._ok, event._value = True, None
+    heapq.heappush(env._queue, (t, NORMAL, next(env._eid), event))
+    return event
