@@ -13,6 +13,7 @@ against.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections import deque
 from math import factorial
@@ -54,13 +55,18 @@ class Detachment:
     """The units of one contingent in place, failing and waiting for crews.
 
     Each unit is in service (a failure pending), waiting for a crew (in a first-come queue) or
-    under repair (a repair pending). A pending failure or repair is one simpy timeout whose
-    callback moves the unit on: no process per unit and no crew resource, so a failure costs two
-    simpy events. The draws are those of one process per unit holding a :class:`simpy.Resource`
-    of crews, taken in the same order from the same stream (tested byte for byte against it):
-    a unit draws its time to failure when it enters service and its repair time when a crew
-    takes it on; a crew that finishes hands over to the first unit waiting, after the unit it
-    repaired has drawn its next failure.
+    under repair (a repair pending). The draws are those of one process per unit holding a
+    :class:`simpy.Resource` of crews, taken in the same order from the same stream (tested byte
+    for byte against it): a unit draws its time to failure when it enters service and its repair
+    time when a crew takes it on; a crew that finishes hands over to the first unit waiting,
+    after the unit it repaired has drawn its next failure.
+
+    Where a phase gate still watches the component's live coverage, a pending failure or repair
+    is a simpy timeout whose callback moves the unit on (two events per failure). Elsewhere no
+    process reads these units' state while they serve, so the detachment keeps its pending
+    failures and repairs on a heap of its own and plays them, in time order, only when someone
+    must know: when it is stopped or relieved, and at the horizon (:meth:`advance`). The ledger
+    gets the same moves at the same times, written later; the daily series add them up the same.
     """
 
     def __init__(self, world: "World", contingent: "Contingent", spec):
@@ -70,26 +76,41 @@ class Detachment:
         self.crews = self.crews_per_detachment
         self.generation = 0
         self.down: list[bool] = []
-        self._pending: list[int] = []  # per unit: the ticket its pending timeout must carry to count
+        self._pending: list[int] = []  # per unit: the ticket its pending event must carry to count
         self._tickets = itertools.count()
         self._waiting: deque[int] = deque()
         self._free = 0
+        self._heap: list | None = None  # pending (time, ticket, action, unit) when played lazily
 
     def start(self) -> None:
         """Put every unit in place into service (a fresh detachment)."""
+        world, target = self.world, self.c.target
         self.generation += 1
-        self.stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
+        self.stream = world.streams.rng(self.c.country, "failures", target, str(self.generation))
         n = int(round(self.c.where.get("in_place", 0.0)))
         self.crews = crews_for(n, self.crews_per_detachment, self.detachment_size)
         self._free, self._waiting = self.crews, deque()
+        watched = any(not watch.done and target in relevant for watch, relevant in world.watches)
+        self._heap = None if watched else []
         self.down = [False] * n
         self._pending = [-1] * n
+        now = world.env.now
         for i in range(n):
-            self._serve(i)
+            self._serve(now, i)
+
+    def advance(self, until: float) -> None:
+        """Play the failures and repairs pending before ``until`` (lazy mode; nothing to do otherwise)."""
+        heap = self._heap
+        while heap and heap[0][0] < until:
+            t, ticket, action, i = heapq.heappop(heap)
+            action(t, i, ticket)
 
     def stop(self) -> None:
         """Stop every unit (a gap or a withdrawal); units under repair count as in place again."""
+        self.advance(self.world.env.now)
         self.down, self._pending, self._waiting = [], [], deque()
+        if self._heap:
+            self._heap = []
         self.c.move(self.world, "maintenance", "in_place")
 
     def relieve(self) -> None:
@@ -98,43 +119,57 @@ class Detachment:
         Units in service carry on: their failure times are exponential, so a unit that has
         served for a while fails no sooner than a fresh one would (no memory).
         """
+        now = self.world.env.now
+        self.advance(now)
         for i, down in enumerate(self.down):
             if down:
                 self.down[i] = False
-                self._serve(i)
+                self._serve(now, i)
         self._free, self._waiting = self.crews, deque()
         self.c.move(self.world, "maintenance", "in_place")
 
-    def _serve(self, i: int) -> None:
-        """Unit ``i`` enters service now: its failure is pending."""
+    def _after(self, now: float, delay: float, action, i: int) -> None:
+        """Run ``action(time, i, ticket)`` ``delay`` days after ``now``, unless unit ``i`` is moved on before."""
         self._pending[i] = ticket = next(self._tickets)
-        timeout = self.world.env.timeout(self.stream.exponential(self.mtbf))
-        timeout.callbacks.append(lambda _ev: self._fails(i, ticket))
+        if self._heap is not None:
+            heapq.heappush(self._heap, (now + delay, ticket, action, i))
+        else:
+            env = self.world.env
+            env.timeout(delay).callbacks.append(lambda _ev: action(env.now, i, ticket))
 
-    def _repair(self, i: int) -> None:
-        """A crew takes unit ``i`` on now: its repair is pending."""
-        self._pending[i] = ticket = next(self._tickets)
-        timeout = self.world.env.timeout(self.stream.exponential(self.mttr))
-        timeout.callbacks.append(lambda _ev: self._repaired(i, ticket))
+    def _serve(self, now: float, i: int) -> None:
+        """Unit ``i`` enters service: its failure is pending."""
+        self._after(now, self.stream.exponential(self.mtbf), self._fails, i)
 
-    def _fails(self, i: int, ticket: int) -> None:
+    def _repair(self, now: float, i: int) -> None:
+        """A crew takes unit ``i`` on: its repair is pending."""
+        self._after(now, self.stream.exponential(self.mttr), self._repaired, i)
+
+    def _move(self, t: float, src: str, dst: str) -> None:
+        """One unit from ``src`` to ``dst`` at ``t`` (as :meth:`Contingent.move`, at a given time)."""
+        self.world.ledger.move(t, self.c.target, src, dst, 1.0)
+        where = self.c.where
+        where[src] = where.get(src, 0.0) - 1.0
+        where[dst] = where.get(dst, 0.0) + 1.0
+
+    def _fails(self, t: float, i: int, ticket: int) -> None:
         if i >= len(self._pending) or self._pending[i] != ticket:
             return  # stopped or relieved since
         self.down[i] = True
-        self.c.move(self.world, "in_place", "maintenance", 1.0)
+        self._move(t, "in_place", "maintenance")
         if self._free:
             self._free -= 1
-            self._repair(i)
+            self._repair(t, i)
         else:
             self._waiting.append(i)
 
-    def _repaired(self, i: int, ticket: int) -> None:
+    def _repaired(self, t: float, i: int, ticket: int) -> None:
         if i >= len(self._pending) or self._pending[i] != ticket:
             return
         self.down[i] = False
-        self.c.move(self.world, "maintenance", "in_place", 1.0)
-        self._serve(i)
+        self._move(t, "maintenance", "in_place")
+        self._serve(t, i)
         if self._waiting:
-            self._repair(self._waiting.popleft())
+            self._repair(t, self._waiting.popleft())
         else:
             self._free += 1

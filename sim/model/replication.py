@@ -289,6 +289,9 @@ class World:
         self.build()
         self._notify(0.0, None)
         self.env.run(until=self.horizon)
+        for c in self.contingents:
+            if c.detachment is not None:
+                c.detachment.advance(self.horizon)  # failures and repairs played lazily, up to the horizon
         ledger = self.ledger
         return Trace(
             targets=ledger.targets,
