@@ -60,6 +60,7 @@ def run(
     deadlines: Optional[str] = typer.Option(
         None, "--deadlines", help="days for P(IOC/FOC reached by day), e.g. 90,180,365 (default: the file's report.deadlines, "
         "else 90, 180, 365 and the last day)"),
+    report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
     from .library import resolve
@@ -87,6 +88,10 @@ def run(
     except ScenarioError as exc:
         fail(exc)
     typer.echo(summary_table(summary))
+    if report:
+        from .report.cli import write_for_cli
+
+        write_for_cli(folder)
     typer.echo(f"wrote {folder}/")
 
 
@@ -136,6 +141,10 @@ app.command("scenarios")(scenarios_command)
 from .levers.cli import levers_command  # noqa: E402 - light, like the sweep's
 
 app.command("levers")(levers_command)
+
+from .report.cli import report_command  # noqa: E402 - light: Jinja2 is imported when a report is written
+
+app.command("report")(report_command)
 
 
 @app.command()

@@ -28,6 +28,7 @@ from .library import evidence_base
 from .metrics import spread
 from .model.rotation import policy
 from .provenance import value_at
+from .report.question import question_of
 from .runner import TIMELINE_COLUMNS, RunResult
 from .scenario import load_raw
 
@@ -116,6 +117,7 @@ def summarise(
     return {
         "scenario": scn.name,
         "description": scn.description,
+        "question": question_of(scenario_file),
         "scenario_file": str(scenario_file) if scenario_file else None,
         "scenario_files": loaded_from(scenario_file, chain)["files"],
         "set": loaded_from(scenario_file, chain)["set"],

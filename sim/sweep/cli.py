@@ -44,6 +44,7 @@ def sweep_command(
     resume: bool = typer.Option(False, "--resume", help="keep the points already in --out and run only the rest"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write results.csv and sweep.json only"),
+    report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Run a parameter sweep: every point x replications -> results.csv, sweep.json and plots."""
     from ..errors import ScenarioError
@@ -99,6 +100,10 @@ def sweep_command(
             draw_sweep(folder)
         except Exception as exc:  # noqa: BLE001 - a figure must not hide finished results
             typer.echo(f"plots: not drawn ({type(exc).__name__}: {exc})", err=True)
+    if report:
+        from ..report.cli import write_for_cli
+
+        write_for_cli(folder)
     resumed = f", {outcome.points_resumed} kept from before" if outcome.points_resumed else ""
     typer.echo(
         f"{outcome.points_total} points ({outcome.points_run} run{resumed}), {outcome.reps_run} replications "

@@ -1,0 +1,183 @@
+"""What a folder holds: its kind (run, compare, sweep, levers, audit, goal), its pictures and its tables.
+
+The kind is recognised by the files the commands write, most specific first:
+
+=========  ==========================================
+goal       ``goal.json``
+audit      ``audit.csv``
+levers     ``levers.csv``
+compare    ``compare.csv``
+sweep      ``sweep.json`` (with ``results.csv``)
+run        ``summary.json``
+=========  ==========================================
+
+A folder may hold several of these (a levers folder is also a sweep); the
+report shows every part it finds, and the kind only decides the title and the
+order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+KINDS: tuple[tuple[str, str], ...] = (
+    ("goal", "goal.json"),
+    ("audit", "audit.csv"),
+    ("levers", "levers.csv"),
+    ("compare", "compare.csv"),
+    ("sweep", "sweep.json"),
+    ("run", "summary.json"),
+)
+"""Kinds of folder, most specific first, each with the file that marks it."""
+
+PICTURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
+MAX_ROWS = 40
+"""Rows of a CSV shown in a table before the rest are summarised."""
+
+
+class NotAResultFolder(ValueError):
+    """The folder holds none of the files the tool writes."""
+
+
+def kind_of(folder: Path) -> str:
+    """The kind of result ``folder`` holds.
+
+    Raises:
+        NotAResultFolder: when it holds none of the marking files.
+    """
+    for kind, marker in KINDS:
+        if (folder / marker).is_file():
+            return kind
+    expected = ", ".join(marker for _, marker in KINDS)
+    raise NotAResultFolder(f"{folder}: expected the output folder of a coalition-sim command (one of {expected})")
+
+
+def read_json(path: Path) -> dict | None:
+    """The JSON object in ``path`` (None when it is absent or unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture file of the folder."""
+
+    path: Path
+    name: str
+
+
+def pictures(folder: Path, order: tuple[str, ...] = ()) -> list[Picture]:
+    """Every picture in ``folder`` and its immediate subfolders; names in ``order`` first, then by name."""
+    found = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PICTURE_SUFFIXES]
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        found += [p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in PICTURE_SUFFIXES]
+    rank = {name: i for i, name in enumerate(order)}
+
+    def key(p: Path) -> tuple:
+        rel = p.relative_to(folder).as_posix()
+        return (rel.count("/"), rank.get(p.stem, len(rank)), rel)
+
+    return [Picture(p, p.relative_to(folder).as_posix()) for p in sorted(found, key=key)]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of a CSV file ready to show: at most ``MAX_ROWS`` of ``total``."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[str]]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        """Rows not shown."""
+        return self.total - len(self.rows)
+
+
+def fmt_cell(text: str) -> str:
+    """A CSV cell for reading: numbers to four significant digits, empty stays empty."""
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    if math.isnan(x):
+        return ""
+    if x.is_integer() and abs(x) < 1e15 and "e" not in text.lower():
+        return str(int(x))
+    return f"{x:.4g}"
+
+
+def read_table(path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True) -> Table:
+    """Read a CSV file for display: the first ``max_rows`` rows, columns empty in every shown row dropped."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        rows: list[list[str]] = []
+        total = 0
+        for row in reader:
+            total += 1
+            if len(rows) < max_rows:
+                rows.append([fmt_cell(c) for c in row])
+    keep = list(range(len(header)))
+    if drop_empty and rows:
+        keep = [i for i in keep if any(i < len(r) and r[i] != "" for r in rows)]
+    return Table(
+        name=path.name,
+        columns=[header[i] for i in keep],
+        rows=[[r[i] if i < len(r) else "" for i in keep] for r in rows],
+        total=total,
+    )
+
+
+def data_files(folder: Path) -> list[tuple[str, int]]:
+    """The folder's data files (CSV, JSON, JSONL) with their sizes in bytes."""
+    return [
+        (p.name, p.stat().st_size)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix.lower() in (".csv", ".json", ".jsonl")
+    ]
+
+
+def csv_column(path: Path, name: str) -> list[str]:
+    """One column of a CSV file (empty when the file or column is absent)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            return [row.get(name, "") for row in csv.DictReader(f)]
+    except OSError:
+        return []
+
+
+def scalar_items(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """The scalar leaves of a JSON object as ``(dotted key, text)`` pairs, lists of scalars joined."""
+    out: list[tuple[str, str]] = []
+    for key, value in data.items():
+        label = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            out += scalar_items(value, label)
+        elif isinstance(value, list):
+            if all(not isinstance(v, (dict, list)) for v in value):
+                out.append((label, ", ".join(_scalar(v) for v in value)))
+            else:
+                out.append((label, f"{len(value)} entries"))
+        else:
+            out.append((label, _scalar(value)))
+    return out
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
