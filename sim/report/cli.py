@@ -15,10 +15,16 @@ def report_command(
     """Write one self-contained HTML report (pictures, tables, assumptions, sources) of a result folder."""
     from .folder import NotAResultFolder
 
+    if out is not None and out.is_dir():
+        typer.echo(f"--out {out}: expected a file name for the report (this is a folder)", err=True)
+        raise typer.Exit(2)
     try:
         path = write_for_cli(folder, out)
     except NotAResultFolder as exc:
         typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"{out or folder}: cannot write the report ({exc.strerror or exc})", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {path}")
 

@@ -61,9 +61,10 @@ class Milestone:
 def milestone(spread: dict | None) -> Milestone:
     """A ``{median, p05, p95, reached}`` mapping of ``summary.json`` in words."""
     s = spread or {}
+    low, high = day(s.get("p05")), day(s.get("p95"))
     return Milestone(
         median=day(s.get("median")),
-        spread=f"{day(s.get('p05'))}–{day(s.get('p95'))}",
+        spread="" if low == high == "never" else f"{low}–{high}",
         reached=pct(s.get("reached")),
     )
 
@@ -106,8 +107,8 @@ def headline(summary: dict, scenario: dict | None) -> list[HeadlineRow]:
     return rows
 
 
-def findings(summary: dict) -> list[str]:
-    """One plain sentence per component saying when it is covered and how reliably."""
+def findings(summary: dict) -> list[tuple[str, str]]:
+    """Per component, one plain sentence saying when it is covered and how reliably."""
     th = summary.get("thresholds") or {}
     ioc, foc = pct(th.get("ioc", 0.5)), pct(th.get("foc", 0.9))
     horizon = summary.get("horizon_days")
@@ -115,15 +116,15 @@ def findings(summary: dict) -> list[str]:
     for comp, c in (summary.get("components") or {}).items():
         i, f = c.get("ioc_day") or {}, c.get("foc_day") or {}
         if i.get("median") is not None:
-            first = f"{comp}: {ioc} of the requirement is held by day {day(i['median'])} in half the runs"
+            first = f"half the runs hold {ioc} of the requirement (IOC) by day {day(i['median'])}"
         else:
-            first = f"{comp}: in most runs {ioc} of the requirement is never held within {horizon} days"
-        first += f" (reached at all in {pct(i.get('reached'))} of runs)"
+            first = f"most runs never hold {ioc} of the requirement (IOC) within {horizon} days"
+        first += f"; {pct(i.get('reached'))} of runs get there at all"
         if f.get("median") is not None:
-            second = f"{foc} by day {day(f['median'])} ({pct(f.get('reached'))} of runs reach it)"
+            second = f"Full capability ({foc}) by day {day(f['median'])} in half the runs ({pct(f.get('reached'))} reach it)"
         else:
-            second = f"{foc} is reached in only {pct(f.get('reached'))} of runs"
-        out.append(f"{first}; {second}. Mean coverage over the horizon: {pct(c.get('mean_coverage'))}.")
+            second = f"Full capability ({foc}) is reached in only {pct(f.get('reached'))} of runs"
+        out.append((comp, f"{first}. {second}. Mean coverage over {horizon} days: {pct(c.get('mean_coverage'))}."))
     return out
 
 
