@@ -5,6 +5,11 @@ recorded with its error in ``results.csv`` and ``sweep.json``) or the
 executor lost its workers (finished points are kept: ``--resume``), 2 for a
 problem with the sweep file, its base scenario, the options or starting the
 executor (one line per problem, no traceback), 130 when interrupted.
+
+A sweep never deletes results it was not asked to: into a folder that holds
+another sweep or a run it exits 2 and names ``--resume`` (continue it),
+``--force`` (replace it: the new sweep runs beside it and takes its place only
+once complete) or another ``--out``; a folder of other files is never replaced.
 Everything heavy is imported inside the command.
 """
 
@@ -25,6 +30,28 @@ class ExecutorKind(str, enum.Enum):
     dask = "dask"
 
 
+MARKERS = ("sweep.json", "points.jsonl", "summary.json")
+"""Files that make a folder an earlier result --force may replace (a sweep's, or a run's)."""
+
+
+def holds(folder: Path) -> str:
+    """What ``folder`` holds, in words ('' when it is absent or empty)."""
+    from . import store
+
+    try:
+        if not folder.is_dir() or not any(folder.iterdir()):
+            return ""
+    except OSError:
+        return ""
+    if (folder / store.SWEEP_JSON).is_file() or (folder / store.JOURNAL).is_file():
+        doc = store.read_json(folder / store.SWEEP_JSON) or {}
+        done = len(store.Journal(folder).read())
+        return "a sweep" + (" (complete)" if doc.get("status") == "complete" else f" ({done} points done)")
+    if (folder / "summary.json").is_file():
+        return "a run's results"
+    return "other files"
+
+
 def _fail(lines: list[str]) -> None:
     for line in lines:
         typer.echo(line, err=True)
@@ -42,6 +69,9 @@ def sweep_command(
     ),
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<sweep file name>/)"),
     resume: bool = typer.Option(False, "--resume", help="keep the points already in --out and run only the rest"),
+    force: bool = typer.Option(
+        False, "--force", help="replace the result already in --out, once the new sweep is complete"
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write results.csv and sweep.json only"),
 ) -> None:
@@ -66,10 +96,19 @@ def sweep_command(
     from ..output import check_target, default_folder
 
     folder = out or default_folder(sweep.name)
+    if resume and force:
+        _fail(["--resume and --force: expected one of them (continue the sweep in --out, or replace it)"])
+    held = holds(folder)
     try:
-        check_target(folder, replaces="sweep.json")
+        check_target(folder, replaces=MARKERS)  # a file, an unwritable place, a folder of the user's
     except ScenarioError as exc:
         _fail(exc.problems)
+    if held and resume and not held.startswith("a sweep"):
+        _fail([f"{folder}: holds {held}, not a sweep to resume; use --force to replace it, or another --out"])
+    if held and not resume and not force:
+        _fail([f"{folder}: holds {held}; use --resume to continue it, --force to replace it when the new "
+               "sweep completes, or another --out"])
+    aside = bool(held) and force  # the earlier result stays until the new sweep is complete
     n_reps = len(sweep.points) * sweep.replications
     if not quiet:
         typer.echo(
@@ -81,24 +120,38 @@ def sweep_command(
         ex = make_executor(executor.value, workers, scheduler)
     except ExecutorError as exc:
         _fail([f"--executor {executor.value}: {exc}"])
+    def run_into(target: Path):
+        outcome = run_sweep(sweep, target, ex, resume=resume, progress=bar, timings=timings)
+        if not no_plots:
+            from .plots import draw_sweep
+
+            try:
+                draw_sweep(target)
+            except Exception as exc:  # noqa: BLE001 - a figure must not hide finished results
+                typer.echo(f"plots: not drawn ({type(exc).__name__}: {exc})", err=True)
+        return outcome
+
     try:
         with ex, progress_bar(quiet) as bar:
-            outcome = run_sweep(sweep, folder, ex, resume=resume, progress=bar, timings=timings)
+            if aside:
+                from ..output import write_aside
+
+                with write_aside(folder, replaces=MARKERS) as tmp:
+                    outcome = run_into(tmp)
+            else:
+                outcome = run_into(folder)
     except ScenarioError as exc:
         _fail(exc.problems)
     except ExecutorError as exc:
-        typer.echo(f"sweep stopped: {exc}; finished points are kept, continue with --resume", err=True)
+        kept = f"the earlier result in {folder}/ is unchanged" if aside else "finished points are kept, continue with --resume"
+        typer.echo(f"sweep stopped: {exc}; {kept}", err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        typer.echo(f"interrupted; finished points are kept in {folder}/, continue with --resume", err=True)
+        if aside:
+            typer.echo(f"interrupted; the earlier result in {folder}/ is unchanged", err=True)
+        else:
+            typer.echo(f"interrupted; finished points are kept in {folder}/, continue with --resume", err=True)
         raise typer.Exit(130) from None
-    if not no_plots:
-        from .plots import draw_sweep
-
-        try:
-            draw_sweep(folder)
-        except Exception as exc:  # noqa: BLE001 - a figure must not hide finished results
-            typer.echo(f"plots: not drawn ({type(exc).__name__}: {exc})", err=True)
     resumed = f", {outcome.points_resumed} kept from before" if outcome.points_resumed else ""
     typer.echo(
         f"{outcome.points_total} points ({outcome.points_run} run{resumed}), {outcome.reps_run} replications "
