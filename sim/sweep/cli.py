@@ -16,6 +16,7 @@ Everything heavy is imported inside the command.
 from __future__ import annotations
 
 import enum
+import os
 import time
 from pathlib import Path
 from typing import Optional
@@ -52,6 +53,21 @@ def holds(folder: Path) -> str:
     return "other files"
 
 
+def check_sweep_memory(sweep, workers: int, sweep_file: Path) -> None:
+    """Refuse (one line) a sweep whose replications would not fit in memory, before any worker starts."""
+    import pickle
+
+    from ..memory import batch_bytes, check, sweep_bytes
+
+    worst = max(sweep.scenarios, key=lambda s: batch_bytes(s, 32))
+    check(batch_bytes(worst, 32) * workers, f"{sweep_file}: a point's ceasefire violations",
+          "lower the rate of ceasefire violations")
+    point = len(pickle.dumps(sweep.scenarios[0])) * 6
+    need = sweep_bytes(sweep.scenarios[0], len(sweep.points), sweep.replications, workers, point)
+    check(need, f"{sweep_file}: {len(sweep.points)} points x {sweep.replications} replications",
+          "lower the replications or the points, or use fewer --workers")
+
+
 def _fail(lines: list[str]) -> None:
     for line in lines:
         typer.echo(line, err=True)
@@ -77,6 +93,7 @@ def sweep_command(
 ) -> None:
     """Run a parameter sweep: every point x replications -> results.csv, sweep.json and plots."""
     from ..errors import ScenarioError
+    from ..interrupt import Interrupted
     from .executors import ExecutorError, make_executor
     from .progress import progress_bar
     from .run import run_sweep
@@ -110,6 +127,10 @@ def sweep_command(
                "sweep completes, or another --out"])
     aside = bool(held) and force  # the earlier result stays until the new sweep is complete
     n_reps = len(sweep.points) * sweep.replications
+    try:
+        check_sweep_memory(sweep, workers or os.cpu_count() or 1, sweep_file)
+    except ScenarioError as exc:
+        _fail(exc.problems)
     if not quiet:
         typer.echo(
             f"{sweep_file}: {len(sweep.points)} points x {sweep.replications} replications "
@@ -146,7 +167,7 @@ def sweep_command(
         kept = f"the earlier result in {folder}/ is unchanged" if aside else "finished points are kept, continue with --resume"
         typer.echo(f"sweep stopped: {exc}; {kept}", err=True)
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         if aside:
             typer.echo(f"interrupted; the earlier result in {folder}/ is unchanged", err=True)
         else:
