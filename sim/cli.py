@@ -60,10 +60,13 @@ def run(
     deadlines: Optional[str] = typer.Option(
         None, "--deadlines", help="days for P(IOC/FOC reached by day), e.g. 90,180,365 (default: the file's report.deadlines, "
         "else 90, 180, 365 and the last day)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
     from .library import resolve
+    from .memory import check_run
+    from .run_progress import run_progress
     from .output import check_target, default_folder, write_aside
     from .results import RUN_MARKER, summary_table, write_run_files
     from .runner import run as run_scenario
@@ -75,9 +78,12 @@ def run(
         days = deadline_option(deadlines, scn.horizon_days)
         folder = out or default_folder(scn.name)
         check_target(folder, replaces=RUN_MARKER)
+        n = scn.replications if reps is None else reps
+        check_run(scn, n, scn.seed if seed is None else seed, f"--reps {reps}" if reps else f"{scenario}: replications: {n}")
     except ScenarioError as exc:
         fail(exc)
-    result = run_scenario(scn, reps=reps, seed=seed)
+    with run_progress(quiet) as progress:
+        result = run_scenario(scn, reps=reps, seed=seed, progress=progress)
     try:
         with write_aside(folder, replaces=RUN_MARKER) as tmp:
             summary = write_run_files(result, tmp, scenario_file=scenario, chain=chain, deadlines=days)
@@ -85,13 +91,13 @@ def run(
                 from .plots import draw_run
 
                 draw_run(tmp)
+            if report:
+                from .report.cli import write_for_cli
+
+                write_for_cli(tmp)
     except ScenarioError as exc:
         fail(exc)
     typer.echo(summary_table(summary))
-    if report:
-        from .report.cli import write_for_cli
-
-        write_for_cli(folder)
     typer.echo(f"wrote {folder}/")
 
 
@@ -202,10 +208,16 @@ def plot(folder: Path = typer.Argument(..., help="output folder of a finished ru
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: Ctrl-C ends any command with status 130 (SIGTERM: 143), output left whole."""
+    from .interrupt import Interrupted, handle_signals
+
+    handle_signals()
     try:
         app()
     except ScenarioError as exc:  # raised outside a command's own handling
         for line in exc.problems:
             print(line, file=sys.stderr)
         sys.exit(2)
+    except Interrupted as exc:
+        print("interrupted; nothing was half-written", file=sys.stderr)
+        sys.exit(exc.status)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from . import sustain
 from .coverage import CAUSES, evaluate_batch
+from .interrupt import check as check_interrupt
 from .outcomes import base_values
 from .model.replication import Plan, simulate
 from .pipeline import trained
@@ -73,7 +74,10 @@ def batches(scenario: Scenario, seed: int, indices: Sequence[int]):
     plan = Plan.of(scenario)
     for first in range(0, len(indices), BATCH):
         batch = range(first, min(len(indices), first + BATCH))
-        traces = [simulate(scenario, seed, indices[j], plan) for j in batch]
+        traces = []
+        for j in batch:
+            check_interrupt()  # a Ctrl-C that landed in a finalizer is raised here, between replications
+            traces.append(simulate(scenario, seed, indices[j], plan))
         yield batch, traces, evaluate_batch(scenario, traces)
 
 
@@ -98,8 +102,16 @@ def record(j, rep, trace, phase_open, hub_queue, hub_waits, withdrawals, timelin
         timeline["hub_wait_days"].append(c.hub_wait_days)
 
 
-def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int | None = None) -> RunResult:
-    """Simulate ``reps`` replications (default: the scenario's) with ``seed`` (default: the scenario's)."""
+def run(
+    scenario: Scenario,
+    reps: int | Sequence[int] | None = None,
+    seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Simulate ``reps`` replications (default: the scenario's) with ``seed`` (default: the scenario's).
+
+    ``progress(done, total)`` is called after each batch of replications.
+    """
     started = time.perf_counter()
     seed = scenario.seed if seed is None else int(seed)
     indices = tuple(range(scenario.replications if reps is None else reps)) if not isinstance(reps, Sequence) else tuple(reps)
@@ -125,6 +137,8 @@ def run(scenario: Scenario, reps: int | Sequence[int] | None = None, seed: int |
         for j, trace in zip(batch, traces):
             record(j, indices[j], trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps)
             sustainable[j] = long_run(trace)
+        if progress is not None:
+            progress(batch.stop, R)
     if R:
         shortfall /= R
     graduates = None

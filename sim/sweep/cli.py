@@ -5,12 +5,18 @@ recorded with its error in ``results.csv`` and ``sweep.json``) or the
 executor lost its workers (finished points are kept: ``--resume``), 2 for a
 problem with the sweep file, its base scenario, the options or starting the
 executor (one line per problem, no traceback), 130 when interrupted.
+
+A sweep never deletes results it was not asked to: into a folder that holds
+another sweep or a run it exits 2 and names ``--resume`` (continue it),
+``--force`` (replace it: the new sweep runs beside it and takes its place only
+once complete) or another ``--out``; a folder of other files is never replaced.
 Everything heavy is imported inside the command.
 """
 
 from __future__ import annotations
 
 import enum
+import os
 import time
 from pathlib import Path
 from typing import Optional
@@ -23,6 +29,43 @@ class ExecutorKind(str, enum.Enum):
 
     local = "local"
     dask = "dask"
+
+
+MARKERS = ("sweep.json", "points.jsonl", "summary.json")
+"""Files that make a folder an earlier result --force may replace (a sweep's, or a run's)."""
+
+
+def holds(folder: Path) -> str:
+    """What ``folder`` holds, in words ('' when it is absent or empty)."""
+    from . import store
+
+    try:
+        if not folder.is_dir() or not any(folder.iterdir()):
+            return ""
+    except OSError:
+        return ""
+    if (folder / store.SWEEP_JSON).is_file() or (folder / store.JOURNAL).is_file():
+        doc = store.read_json(folder / store.SWEEP_JSON) or {}
+        done = len(store.Journal(folder).read())
+        return "a sweep" + (" (complete)" if doc.get("status") == "complete" else f" ({done} points done)")
+    if (folder / "summary.json").is_file():
+        return "a run's results"
+    return "other files"
+
+
+def check_sweep_memory(sweep, workers: int, sweep_file: Path) -> None:
+    """Refuse (one line) a sweep whose replications would not fit in memory, before any worker starts."""
+    import pickle
+
+    from ..memory import batch_bytes, check, sweep_bytes
+
+    worst = max(sweep.scenarios, key=lambda s: batch_bytes(s, 32))
+    check(batch_bytes(worst, 32) * workers, f"{sweep_file}: a point's ceasefire violations",
+          "lower the rate of ceasefire violations")
+    point = len(pickle.dumps(sweep.scenarios[0])) * 6
+    need = sweep_bytes(sweep.scenarios[0], len(sweep.points), sweep.replications, workers, point)
+    check(need, f"{sweep_file}: {len(sweep.points)} points x {sweep.replications} replications",
+          "lower the replications or the points, or use fewer --workers")
 
 
 def _fail(lines: list[str]) -> None:
@@ -42,12 +85,16 @@ def sweep_command(
     ),
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<sweep file name>/)"),
     resume: bool = typer.Option(False, "--resume", help="keep the points already in --out and run only the rest"),
+    force: bool = typer.Option(
+        False, "--force", help="replace the result already in --out, once the new sweep is complete"
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write results.csv and sweep.json only"),
     report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Run a parameter sweep: every point x replications -> results.csv, sweep.json and plots."""
     from ..errors import ScenarioError
+    from ..interrupt import Interrupted
     from .executors import ExecutorError, make_executor
     from .progress import progress_bar
     from .run import run_sweep
@@ -67,11 +114,24 @@ def sweep_command(
     from ..output import check_target, default_folder
 
     folder = out or default_folder(sweep.name)
+    if resume and force:
+        _fail(["--resume and --force: expected one of them (continue the sweep in --out, or replace it)"])
+    held = holds(folder)
     try:
-        check_target(folder, replaces="sweep.json")
+        check_target(folder, replaces=MARKERS)  # a file, an unwritable place, a folder of the user's
     except ScenarioError as exc:
         _fail(exc.problems)
+    if held and resume and not held.startswith("a sweep"):
+        _fail([f"{folder}: holds {held}, not a sweep to resume; use --force to replace it, or another --out"])
+    if held and not resume and not force:
+        _fail([f"{folder}: holds {held}; use --resume to continue it, --force to replace it when the new "
+               "sweep completes, or another --out"])
+    aside = bool(held) and force  # the earlier result stays until the new sweep is complete
     n_reps = len(sweep.points) * sweep.replications
+    try:
+        check_sweep_memory(sweep, workers or os.cpu_count() or 1, sweep_file)
+    except ScenarioError as exc:
+        _fail(exc.problems)
     if not quiet:
         typer.echo(
             f"{sweep_file}: {len(sweep.points)} points x {sweep.replications} replications "
@@ -82,28 +142,42 @@ def sweep_command(
         ex = make_executor(executor.value, workers, scheduler)
     except ExecutorError as exc:
         _fail([f"--executor {executor.value}: {exc}"])
+    def run_into(target: Path):
+        outcome = run_sweep(sweep, target, ex, resume=resume, progress=bar, timings=timings)
+        if not no_plots:
+            from .plots import draw_sweep
+
+            try:
+                draw_sweep(target)
+            except Exception as exc:  # noqa: BLE001 - a figure must not hide finished results
+                typer.echo(f"plots: not drawn ({type(exc).__name__}: {exc})", err=True)
+        if report:
+            from ..report.cli import write_for_cli
+
+            write_for_cli(target)
+        return outcome
+
     try:
         with ex, progress_bar(quiet) as bar:
-            outcome = run_sweep(sweep, folder, ex, resume=resume, progress=bar, timings=timings)
+            if aside:
+                from ..output import write_aside
+
+                with write_aside(folder, replaces=MARKERS) as tmp:
+                    outcome = run_into(tmp)
+            else:
+                outcome = run_into(folder)
     except ScenarioError as exc:
         _fail(exc.problems)
     except ExecutorError as exc:
-        typer.echo(f"sweep stopped: {exc}; finished points are kept, continue with --resume", err=True)
+        kept = f"the earlier result in {folder}/ is unchanged" if aside else "finished points are kept, continue with --resume"
+        typer.echo(f"sweep stopped: {exc}; {kept}", err=True)
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        typer.echo(f"interrupted; finished points are kept in {folder}/, continue with --resume", err=True)
+    except (KeyboardInterrupt, Interrupted):
+        if aside:
+            typer.echo(f"interrupted; the earlier result in {folder}/ is unchanged", err=True)
+        else:
+            typer.echo(f"interrupted; finished points are kept in {folder}/, continue with --resume", err=True)
         raise typer.Exit(130) from None
-    if not no_plots:
-        from .plots import draw_sweep
-
-        try:
-            draw_sweep(folder)
-        except Exception as exc:  # noqa: BLE001 - a figure must not hide finished results
-            typer.echo(f"plots: not drawn ({type(exc).__name__}: {exc})", err=True)
-    if report:
-        from ..report.cli import write_for_cli
-
-        write_for_cli(folder)
     resumed = f", {outcome.points_resumed} kept from before" if outcome.points_resumed else ""
     typer.echo(
         f"{outcome.points_total} points ({outcome.points_run} run{resumed}), {outcome.reps_run} replications "

@@ -64,9 +64,14 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
-def _quiet_worker() -> None:
-    """Workers ignore Ctrl-C: the parent stops the sweep, cancels what is queued and keeps what finished."""
+def _quiet_worker(main_pid: Optional[int] = None, token: Optional[str] = None) -> None:
+    """Workers ignore Ctrl-C (the parent stops the sweep, cancels what is queued and keeps what
+    finished) and end when the main process dies, even by ``kill -9`` (see :mod:`.lifeline`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if main_pid is not None:
+        from .lifeline import watch
+
+        watch(main_pid, token)
 
 
 class _Windowed(_Base):
@@ -110,7 +115,11 @@ class PoolExecutor(_Windowed):
     def __init__(self, workers: Optional[int] = None):
         """Start a pool of ``workers`` processes (default: one per core)."""
         self.workers = workers or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(), initializer=_quiet_worker)
+        from .lifeline import here
+
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=_pool_context(), initializer=_quiet_worker, initargs=here()
+        )
 
     def _submit(self, fn, task):
         return self._pool.submit(fn, task)

@@ -352,6 +352,19 @@ def _check_paths(raw: dict, base_raw: dict, file: str) -> list[str]:
     return out
 
 
+def _check_point_count(parameters, design, samples, loo, base, file: str) -> None:
+    """Refuse (one line, before expanding) a design with more points than memory can hold."""
+    import math
+    import pickle
+
+    from ..memory import POINT_FACTOR, check
+
+    per_design = math.prod(len(p.values) for p in parameters) if design == "grid" else int(samples or 0)
+    n = per_design * (1 + len(loo))
+    check(n * len(pickle.dumps(base)) * POINT_FACTOR, f"{file}: {'parameters' if design == 'grid' else 'samples'} ({n:,} points)",
+          "fewer values or samples; each point is a scenario held in memory")
+
+
 def load_sweep(path: str | Path, *, warn: Warn | None = None, catalog: Catalog | None = None) -> Sweep:
     """Read a sweep file, expand it and validate every point's scenario; raise :class:`ScenarioError`.
 
@@ -390,6 +403,7 @@ def load_sweep(path: str | Path, *, warn: Warn | None = None, catalog: Catalog |
         raise ScenarioError(list(dict.fromkeys(problems)))
     loo = _leave_one_out(spec.coalition.leave_one_out, base_raw, file)
     seed = base.seed if spec.seed is None else spec.seed
+    _check_point_count(parameters, spec.design, spec.samples, loo, base, file)
     points = expand(parameters, spec.design, spec.samples, loo, design_rng(seed))
     scenarios: list[Scenario] = []
     swept = [p.path for p in parameters]
