@@ -183,7 +183,7 @@ def _num(metric: str, x: Optional[float], signed: bool = False) -> str:
     if x is None:
         return "never" if metric.endswith("_median") and not signed else "-"
     if metric.endswith("_median") or metric == "gap_days":
-        return f"{x:+.0f}" if signed else f"{x:.0f}"
+        return f"{x:+.1f}" if signed else f"{x:.0f}"
     return f"{x:+.3f}" if signed else f"{x:.3f}"
 
 
@@ -192,12 +192,12 @@ def table(comparison: Comparison) -> str:
     lines = [
         f"{', '.join(comparison.others)} against {comparison.reference}: {comparison.reps} replications, "
         f"seed {comparison.seed}, same replications in every scenario",
-        f"{'scenario':<22}{'component':<13}{'metric':<16}{'reference':>10}{'value':>9}{'diff':>9}  95% interval",
+        f"{'scenario':<26}{'component':<13}{'metric':<16}{'reference':>10}{'value':>9}{'diff':>9}  95% interval",
     ]
     for r in comparison.rows:
         interval = f"[{_num(r.metric, r.diff_low, True)}, {_num(r.metric, r.diff_high, True)}]"
         mark = " *" if r.significant else ""
-        lines.append(f"{r.scenario[:21]:<22}{r.component:<13}{r.metric:<16}{_num(r.metric, r.reference):>10}"
+        lines.append(f"{r.scenario[:25]:<26}{r.component:<13}{r.metric:<16}{_num(r.metric, r.reference):>10}"
                      f"{_num(r.metric, r.value):>9}{_num(r.metric, r.diff, True):>9}  {interval}{mark}")
     n_sig = sum(r.significant for r in comparison.rows)
     lines.append(f"* significant: the 95% interval of the paired difference excludes 0 ({n_sig} of {len(comparison.rows)}); "
