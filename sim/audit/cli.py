@@ -39,7 +39,7 @@ def _fail(lines: list[str]) -> NoReturn:
 
 
 def audit_command(
-    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
     method: MethodKind = typer.Option(MethodKind.morris, "--method", help="Morris screening or Sobol indices"),
     trajectories: Optional[int] = typer.Option(None, "--trajectories", min=2, help="Morris trajectories (default 10)"),
     samples: Optional[int] = typer.Option(None, "--samples", min=2, help="Sobol base samples (default 64; a power of 2)"),
@@ -47,7 +47,7 @@ def audit_command(
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="seed of the design and the replications (default: the file's)"),
     metric: str = typer.Option("mean_coverage", "--metric", help="mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY> or gap_days"),
     only: OnlyKind = typer.Option(OnlyKind.all, "--only", help="vary assumptions, sourced numbers, or all"),
-    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario file>-audit/)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario>-audit/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write audit.csv and audit.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no table"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
@@ -57,6 +57,8 @@ def audit_command(
 ) -> None:
     """Which numbers of the evidence base move the answer: SALib sensitivity over every default the scenario uses."""
     from ..errors import ScenarioError
+    from ..library import resolve
+    from ..output import default_folder
     from ..sweep.executors import ExecutorError, make_executor
     from ..sweep.progress import progress_bar
     from .analysis import points_needed
@@ -78,7 +80,8 @@ def audit_command(
     if problems:
         _fail(problems)
     size = (trajectories or 10) if method is MethodKind.morris else (samples or 64)
-    folder = out or Path("plots") / f"{scenario.stem}-audit"
+    scenario = resolve(scenario)
+    folder = out or default_folder(f"{scenario.stem}-audit")
     try:
         check_folder(folder)
         prepared = prepare(scenario, method.value, size, reps, seed, only.value)
@@ -133,7 +136,7 @@ def audit_command(
 
 
 def goal_command(
-    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
     vary: str = typer.Option(..., "--vary", help="sweep path of the number to vary, e.g. 'countries[United Kingdom].sky.aircraft'"),
     low: float = typer.Option(..., "--low", help="smallest value to try"),
     high: float = typer.Option(..., "--high", help="largest value to try"),
@@ -141,7 +144,7 @@ def goal_command(
     target: str = typer.Option(..., "--target", help="COMPONENT:METRIC>=VALUE or <=VALUE, e.g. sky:p_foc_by_180>=0.8"),
     reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications per value (default: the file's)"),
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
-    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario file>-goal/)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario>-goal/)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the answer"),
 ) -> None:
     """What it takes: the smallest value of one number that meets a target (bisection, common random numbers)."""
@@ -150,7 +153,8 @@ def goal_command(
 
     from ..catalog import Catalog
     from ..errors import ScenarioError
-    from ..output import check_target, write_aside
+    from ..library import resolve
+    from ..output import check_target, default_folder, write_aside
     from ..scenario import load_raw, validate
     from ..sweep import paths
     from .goal import bisect, evaluator, grid, is_count, parse_target, sentence
@@ -170,7 +174,8 @@ def goal_command(
         problems.append(f"--vary: {exc}")
     if problems:
         _fail(problems)
-    folder = out or Path("plots") / f"{scenario.stem}-goal"
+    scenario = resolve(scenario)
+    folder = out or default_folder(f"{scenario.stem}-goal")
     try:
         check_target(folder, replaces="goal.json")
         raw = load_raw(scenario)
