@@ -136,9 +136,10 @@ from .compare_cli import compare_command  # noqa: E402 - light: runs and plots i
 
 app.command("compare")(compare_command)
 
-from .audit.cli import audit_command  # noqa: E402 - light, like the sweep's
+from .audit.cli import audit_command, goal_command  # noqa: E402 - light, like the sweep's
 
 app.command("audit")(audit_command)
+app.command("goal")(goal_command)
 
 from .library_cli import scenarios_command  # noqa: E402
 

@@ -39,7 +39,7 @@ def _fail(lines: list[str]) -> NoReturn:
 
 
 def audit_command(
-    scenario: Path = typer.Argument(..., help="scenario YAML file"),
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
     method: MethodKind = typer.Option(MethodKind.morris, "--method", help="Morris screening or Sobol indices"),
     trajectories: Optional[int] = typer.Option(None, "--trajectories", min=2, help="Morris trajectories (default 10)"),
     samples: Optional[int] = typer.Option(None, "--samples", min=2, help="Sobol base samples (default 64; a power of 2)"),
@@ -47,7 +47,7 @@ def audit_command(
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="seed of the design and the replications (default: the file's)"),
     metric: str = typer.Option("mean_coverage", "--metric", help="mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY> or gap_days"),
     only: OnlyKind = typer.Option(OnlyKind.all, "--only", help="vary assumptions, sourced numbers, or all"),
-    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario file>-audit/)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario>-audit/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write audit.csv and audit.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no table"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
@@ -57,12 +57,14 @@ def audit_command(
 ) -> None:
     """Which numbers of the evidence base move the answer: SALib sensitivity over every default the scenario uses."""
     from ..errors import ScenarioError
+    from ..library import resolve
+    from ..output import default_folder
     from ..sweep.executors import ExecutorError, make_executor
     from ..sweep.progress import progress_bar
     from .analysis import points_needed
     from .metric import Metric, UnknownMetric
     from .report import terminal_table
-    from .run import prepare, run_audit
+    from .run import check_folder, prepare, run_audit
 
     problems = []
     if method is MethodKind.morris and samples is not None:
@@ -78,8 +80,10 @@ def audit_command(
     if problems:
         _fail(problems)
     size = (trajectories or 10) if method is MethodKind.morris else (samples or 64)
-    folder = out or Path("plots") / f"{scenario.stem}-audit"
+    scenario = resolve(scenario)
+    folder = out or default_folder(f"{scenario.stem}-audit")
     try:
+        check_folder(folder)
         prepared = prepare(scenario, method.value, size, reps, seed, only.value)
     except ScenarioError as exc:
         _fail(exc.problems)
@@ -129,3 +133,100 @@ def audit_command(
         f"{result.points} points x {result.reps} replications in {t['simulate_s']:.0f} s "
         f"(total {t['total_s']:.0f} s); wrote {folder}/"
     )
+
+
+def goal_command(
+    scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
+    vary: str = typer.Option(..., "--vary", help="sweep path of the number to vary, e.g. 'countries[United Kingdom].sky.aircraft'"),
+    low: float = typer.Option(..., "--low", help="smallest value to try"),
+    high: float = typer.Option(..., "--high", help="largest value to try"),
+    step: Optional[float] = typer.Option(None, "--step", help="grid step (default: 1 for counts, (high - low) / 100 otherwise)"),
+    target: str = typer.Option(..., "--target", help="COMPONENT:METRIC>=VALUE or <=VALUE, e.g. sky:p_foc_by_180>=0.8"),
+    reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications per value (default: the file's)"),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario>-goal/)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the answer"),
+) -> None:
+    """What it takes: the smallest value of one number that meets a target (bisection, common random numbers)."""
+    import json
+    import math
+
+    from ..catalog import Catalog
+    from ..errors import ScenarioError
+    from ..library import resolve
+    from ..output import check_target, default_folder, write_aside
+    from ..scenario import load_raw, validate
+    from ..sweep import paths
+    from .goal import bisect, evaluator, grid, is_count, parse_target, sentence
+
+    problems = []
+    try:
+        tgt = parse_target(target)
+    except ValueError as exc:
+        problems.append(f"--target: {exc}")
+    if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+        problems.append(f"--low/--high: expected finite numbers with low <= high (got {low:g}, {high:g})")
+    if step is not None and not (math.isfinite(step) and step > 0):
+        problems.append(f"--step: expected a positive number (got {step:g})")
+    try:
+        steps = paths.parse(vary)
+    except paths.PathError as exc:
+        problems.append(f"--vary: {exc}")
+    if problems:
+        _fail(problems)
+    scenario = resolve(scenario)
+    folder = out or default_folder(f"{scenario.stem}-goal")
+    try:
+        check_target(folder, replaces="goal.json")
+        raw = load_raw(scenario)
+        catalog = Catalog.load()
+        scn = validate(dict(raw), str(scenario), catalog)
+        paths.check(raw, steps)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    except paths.PathError as exc:
+        _fail([f"--vary: {exc}"])
+    if tgt.component not in scn.components:
+        _fail([f"--target: expected a component of {scenario} ({', '.join(scn.components)}), got {tgt.component!r}"])
+    integer = is_count(raw, scn, vary, low, high)
+    if integer and (step is not None and not float(step).is_integer()):
+        _fail([f"--step: expected a whole number: {vary} is a count (got {step:g})"])
+    values = grid(low, high, step or (1 if integer else (high - low) / 100 or 1), integer)
+    if not values:
+        _fail([f"--low/--high: expected a range that holds a whole number for the count {vary}"])
+    reps = reps or scn.replications
+    seed = scn.seed if seed is None else seed
+    evaluate = evaluator(raw, str(scenario), vary, tgt, reps, seed, catalog, integer)
+
+    def shown(value):
+        e = evaluate(value)
+        if not quiet:
+            typer.echo(f"  {vary} = {e.value}: {e.estimate:.3f} [{e.low:.3f}, {e.high:.3f}] {'meets' if e.met else 'misses'}", err=True)
+        return e
+
+    if not quiet:
+        typer.echo(f"{scenario}: {tgt.words()} over {vary} in [{values[0]}, {values[-1]}] ({len(values)} values, {reps} replications each)", err=True)
+    try:
+        result = bisect(values, shown, tgt.metric.higher_is_better)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing written", err=True)
+        raise typer.Exit(130) from None
+    text = sentence(vary, tgt, result, values[-1])
+    doc = result.document() | {
+        "sentence": text,
+        "scenario": scn.name,
+        "scenario_file": str(scenario),
+        "vary": vary,
+        "range": [values[0], values[-1]],
+        "step": values[1] - values[0] if len(values) > 1 else None,
+        "target": {"component": tgt.component, "metric": tgt.metric.name, "op": tgt.op, "value": tgt.value},
+        "replications": reps,
+        "seed": seed,
+    }
+    with write_aside(folder, replaces="goal.json") as tmp:
+        (tmp / "goal.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    typer.echo(text)
+    if not quiet:
+        typer.echo(f"{result.evaluations} evaluations; wrote {folder}/goal.json")

@@ -1,28 +1,30 @@
-"""A scenario outcome by name, per replication, with its mean and a 95% interval.
+"""The outcome an audit or a goal search reads, by name: a thin view of :mod:`sim.outcomes`.
 
 Names: ``mean_coverage`` (share of the requirement met, averaged over the
 horizon), ``p_ioc_by_<D>`` and ``p_foc_by_<D>`` (share of replications that
-reach initial / full operating capability by day D), ``gap_days`` (days below
-IOC after first reaching it). Per replication a metric is a number (a 0/1
-indicator for the ``p_`` metrics); over replications it is their mean.
+reach initial / full operating capability by day D), ``gap_days`` and
+``longest_gap`` (days below IOC after first reaching it). Outcomes aggregated
+by a median (``ioc_day``, ``foc_day``) are left out: a median that falls on a
+replication that never gets there has no value to analyse.
 
-This is the one place audit and goal read outcomes; it takes the per-replication
-arrays the sweep engine's workers return (``sim.sweep.worker.METRICS``).
+Values, aggregation and 95% intervals (Student t for means, Wilson for shares)
+are :mod:`sim.outcomes`'; this module adds what the audit and goal need on top:
+the per-replication values from the sweep engine's (metrics, reps) arrays,
+which direction is better, and words for the terminal.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import outcomes
 from ..sweep.worker import METRICS
 
-_PATTERN = re.compile(r"^(mean_coverage|gap_days|p_(ioc|foc)_by_(\d+))$")
-NAMES = ("mean_coverage", "p_ioc_by_<D>", "p_foc_by_<D>", "gap_days")
-Z95 = 1.959963984540054
+NAMES = ("mean_coverage", "p_ioc_by_<D>", "p_foc_by_<D>", "gap_days", "longest_gap")
+_LOWER_IS_BETTER = ("gap_days", "longest_gap")
 
 
 class UnknownMetric(ValueError):
@@ -36,50 +38,47 @@ class Metric:
     name: str
 
     def __post_init__(self):
-        if not _PATTERN.match(self.name):
+        try:
+            kind = outcomes.outcome(self.name).kind
+        except ValueError:
+            kind = None
+        if kind not in ("mean", "probability") or self.name.endswith("_median"):
             raise UnknownMetric(
-                f"unknown metric {self.name!r}; expected one of mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY>, gap_days"
+                f"unknown metric {self.name!r}; expected one of mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY>, "
+                "gap_days, longest_gap"
             )
+
+    @property
+    def outcome(self) -> outcomes.Outcome:
+        """The declared outcome."""
+        return outcomes.outcome(self.name)
 
     @property
     def probability(self) -> bool:
         """Whether the metric is a share of replications (a 0/1 indicator per replication)."""
-        return self.name.startswith("p_")
+        return self.outcome.kind == "probability"
 
     @property
     def higher_is_better(self) -> bool:
         """Coverage and the chance of a milestone are better high; gap days are better low."""
-        return self.name != "gap_days"
+        return self.name not in _LOWER_IS_BETTER
 
     def per_rep(self, values: np.ndarray) -> np.ndarray:
-        """Per-replication values from a (metrics, reps) array ordered as ``METRICS``."""
-        row = dict(zip(METRICS, np.asarray(values, dtype=float)))
-        m = _PATTERN.match(self.name)
-        if m.group(2):
-            day = row[f"{m.group(2)}_day"]
-            return np.where(np.isnan(day), 0.0, (day <= int(m.group(3))).astype(float))
-        return row[self.name]
+        """Per-replication values from a (metrics, reps) array ordered as ``sim.sweep.worker.METRICS``."""
+        return self.outcome.values(dict(zip(METRICS, np.asarray(values, dtype=float))))
 
     def estimate(self, per_rep: np.ndarray) -> tuple[float, float, float]:
-        """Mean and 95% interval: Wilson's for a share, mean +- 1.96 standard errors otherwise."""
-        x = np.asarray(per_rep, dtype=float)
-        n = x.size
-        if n == 0:
-            return math.nan, math.nan, math.nan
-        mean = float(x.mean())
-        if self.probability:
-            z2 = Z95**2
-            centre = (mean + z2 / (2 * n)) / (1 + z2 / n)
-            half = Z95 * math.sqrt(mean * (1 - mean) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-            return mean, max(0.0, centre - half), min(1.0, centre + half)
-        half = Z95 * float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
-        return mean, mean - half, mean + half
+        """The aggregate and its 95% interval (NaN where undefined, e.g. one replication)."""
+        o = self.outcome
+        est = o.estimate(per_rep)
+        lo, hi = o.interval(per_rep)
+        return tuple(math.nan if v is None else float(v) for v in (est, lo, hi))
 
     def describe(self, component: str) -> str:
         """Words for the metric of ``component`` (``P(sky FOC by day 180)``)."""
-        m = _PATTERN.match(self.name)
-        if m.group(2):
-            return f"P({component} {m.group(2).upper()} by day {m.group(3)})"
+        if self.probability:
+            _, level, _, day = self.name.split("_")
+            return f"P({component} {level.upper()} by day {day})"
         if self.name == "mean_coverage":
             return f"mean {component} coverage"
-        return f"{component} gap days"
+        return f"{component} {self.name.replace('_', ' ')}"

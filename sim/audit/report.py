@@ -100,7 +100,7 @@ def draw(
     n = max(1, len(comps))
     cols = 2 if n > 1 else 1
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(7.5 * cols, 0.32 * top * rows + 1.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(8.5 * cols, 0.32 * top * rows + 1.6 * rows), squeeze=False)
     for ax, comp in zip(axes.flat, comps):
         stats = results[comp]
         order = ranked(method, factors, stats)[:top][::-1]
@@ -108,7 +108,7 @@ def draw(
         errs = [stats[f"{key}_conf"][i] for i in order]
         colours = [COLOURS[factors[i].provenance] for i in order]
         ax.barh(range(len(order)), values, xerr=errs, color=colours, ecolor="#555555", capsize=2)
-        ax.set_yticks(range(len(order)), [_short(factors[i].path, 48) for i in order], fontsize=7)
+        ax.set_yticks(range(len(order)), [_short(factors[i].path, 44) for i in order], fontsize=7)
         ax.set_title(metric_words[comp], fontsize=10)
         ax.set_xlabel(f"{key} (95% confidence bar)" if method == "morris" else "total-order index ST (95% conf.)", fontsize=8)
         ax.set_xlim(left=0)
@@ -123,8 +123,28 @@ def draw(
         title_fontsize=8,
     )
     fig.suptitle(f"Which numbers of the evidence base move the answer ({method})", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 0.92, 0.96))
+    fig.tight_layout(rect=(0.01, 0, 0.92, 0.96))
     path = Path(folder) / "audit.png"
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def redraw(folder: Path) -> Path:
+    """Draw ``audit.png`` again from a finished audit's ``audit.csv`` and ``audit.json``."""
+    import json
+
+    from .metric import Metric
+
+    folder = Path(folder)
+    doc = json.loads((folder / "audit.json").read_text(encoding="utf-8"))
+    method = doc["method"]
+    factors = [Factor(f["parameter"], f["value"], f["provenance"], f["note"], f["low"], f["high"], f["integer"]) for f in doc["factors"]]
+    index = {f.path: i for i, f in enumerate(factors)}
+    results = {c: {col: np.zeros(len(factors)) for col in COLUMNS[method]} for c in doc["components"]}
+    with open(folder / "audit.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            for col in COLUMNS[method]:
+                results[row["component"]][col][index[row["parameter"]]] = float(row[col] or "nan")
+    metric = Metric(doc["metric"])
+    return draw(folder, method, factors, results, {c: metric.describe(c) for c in results})

@@ -1,15 +1,18 @@
 """An audit from start to end: space -> design -> points -> analysis -> files.
 
 :func:`run_audit` is the library entry point behind ``coalition-sim audit``.
-It writes into ``folder``: ``points/`` (the sweep engine's journal, results and
-``sweep.json``, which ``--resume`` continues), then ``audit.csv``,
-``audit.json`` and, unless told not to, ``audit.png``, each written aside and
-renamed into place.
+It runs the points in ``folder/points/`` (the sweep engine's journal, results
+and ``sweep.json``, which ``--resume`` continues), then writes ``audit.csv``,
+``audit.json`` and, unless told not to, ``audit.png`` into a folder aside,
+moves the points beside them and puts the whole folder in place
+(:mod:`sim.output`): a stopped audit leaves only its points, and a folder that
+is not an earlier audit's is never touched.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,7 @@ import numpy as np
 
 from ..catalog import Catalog
 from ..errors import ScenarioError
+from ..output import check_target, write_aside
 from ..scenario import load_raw, validate
 from ..sweep import store
 from ..sweep.run import Progress
@@ -52,16 +56,13 @@ class Audit:
         return {c: self.metric.describe(c) for c in self.results}
 
 
+MARKERS = (JSON, f"{POINTS}/sweep.json")
+"""Files that make a folder an earlier audit's output (finished, or stopped with its points kept)."""
+
+
 def check_folder(folder: Path) -> None:
     """Refuse a folder that holds anything but an earlier audit (never overwrite a user's files)."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ScenarioError([f"{folder}: expected a folder for the audit's output, found a file"])
-    if folder.is_dir() and any(folder.iterdir()):
-        if not ((folder / JSON).is_file() or (folder / POINTS).is_dir()):
-            raise ScenarioError(
-                [f"{folder}: expected an empty folder or an earlier audit's output (it holds other files; choose another --out)"]
-            )
+    check_target(folder, replaces=MARKERS)
 
 
 def _check_resume_metric(folder: Path, metric: Metric) -> None:
@@ -155,11 +156,13 @@ def run_audit(
             "executor": executor.describe(),
         },
     )
-    store.atomic_write(folder / CSV, report.csv_text(method, factors, results))
-    if plots:
-        report.draw(folder, method, factors, results, audit.words())
-    audit.timings["total_s"] = round(time.perf_counter() - t0, 2)
-    store.atomic_write(folder / JSON, json.dumps(document(audit, scenario_file), indent=2) + "\n")
+    with write_aside(folder, replaces=MARKERS) as tmp:
+        (tmp / CSV).write_text(report.csv_text(method, factors, results), encoding="utf-8")
+        if plots:
+            report.draw(tmp, method, factors, results, audit.words())
+        audit.timings["total_s"] = round(time.perf_counter() - t0, 2)
+        (tmp / JSON).write_text(json.dumps(document(audit, scenario_file), indent=2) + "\n", encoding="utf-8")
+        os.replace(points_dir, tmp / POINTS)  # last: the journal moves only with a complete audit
     return audit
 
 

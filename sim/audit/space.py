@@ -34,7 +34,7 @@ Ranges, in order of precedence:
 
 Every range is clipped to the values the scenario schema accepts (a share to
 [0, 1], a count to whole numbers >= its minimum); a count's range is widened
-to at least one whole step.
+to at least one whole step (rounded to the nearest whole numbers, halves inwards).
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ def _unwrap(annotation: Any) -> tuple[Any, list]:
             annotation = args[0]
             for m in args[1:]:
                 metadata.extend(getattr(m, "metadata", [m]))
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        elif origin in (typing.Union, types.UnionType):  # Optional, or a model or a keyword ("none")
+            args = [a for a in typing.get_args(annotation) if a is not type(None) and typing.get_origin(a) is not Literal]
             if len(args) != 1:
                 return annotation, metadata
             annotation = args[0]
@@ -181,7 +181,7 @@ def clip(low: float, high: float, value: float, bounds: _Bounds) -> Optional[tup
         floor = bounds.low + (1 if bounds.integer else max(1e-6, abs(value) * 1e-3))
     low, high = max(low, floor), min(high, ceiling)
     if bounds.integer:
-        low, high = math.floor(low), math.ceil(high)
+        low, high = math.floor(low + 0.5), math.ceil(high - 0.5)  # nearest whole numbers, halves inwards
         if high <= low:  # at least one whole step, upwards where the schema allows
             if low + 1 <= ceiling:
                 high = low + 1
@@ -282,7 +282,7 @@ def parameter_used(
     if group in ("sky", "sea"):
         if group not in comps:
             return False
-        failures = rest in ("mtbf_days", "mttr_days", "crews_per_detachment")
+        failures = rest in _FAILURE_KEYS
         spec = scn.maintenance.get(group)
         if failures:
             return spec is not None and getattr(spec, rest) is None
@@ -301,7 +301,7 @@ def parameter_used(
         hub = path.rsplit(".", 1)[-1]
         return any(h.name == hub for h in (scn.transit.hubs if scn.transit else [])) and hub not in own_hubs
     if group == "rotation":
-        return any(c.rotation is not None and c.name in countries for c in scn.countries)
+        return _rotation_used(rest, scn, countries)
     if group == "coverage":
         return True
     if group == "enablers":
@@ -314,6 +314,23 @@ def parameter_used(
             return (name in ever_us or name in pledged) and bool(scn.transit and scn.transit.hubs)
         return name in ever_us or name in pledged
     return True
+
+
+_FAILURE_KEYS = ("mtbf_days", "mttr_days", "crews_per_detachment", "detachment_size")
+
+
+def _rotation_used(rest: str, scn: Scenario, countries: dict[str, dict[str, int]]) -> bool:
+    """Whether ``rotation.<rest>`` matters: some participating country relieves units with it."""
+    pledgers = [(c, t) for c in scn.countries for t in countries.get(c.name, {}) if c.rotation != "none"]
+    if rest == "min_dwell_ratio":
+        return any(c.rotation is not None or t in scn.parameters.rotation.default for c, t in pledgers)
+    parts = rest.split(".")
+    if len(parts) != 3 or parts[0] != "default":
+        return True
+    _, comp, key = parts
+    return any(
+        t == comp and (c.rotation is None or (key == "ratio" and c.rotation.ratio is None)) for c, t in pledgers
+    )
 
 
 def _montreux_counts(scn: Scenario) -> bool:
@@ -376,8 +393,8 @@ def _parameter_factors(raw: dict, scn: Scenario, catalog: Catalog, countries) ->
     for comp, spec in scn.maintenance.items():
         if comp not in scn.components:
             continue
-        for key in ("mtbf_days", "mttr_days", "crews_per_detachment"):
-            if getattr(spec, key) is not None:
+        for key in _FAILURE_KEYS:
+            if getattr(spec, key, None) is not None:
                 f = _make(f"maintenance.{comp}.{key}", getattr(spec, key), schema_bounds(Maintenance, key), "assumption", SCENARIO_NOTE, None)
                 if f:
                     out.append(f)
@@ -424,9 +441,10 @@ def _country_fields(country: Country, pledges: dict[str, int], scn: Scenario) ->
         out.append((target if target.startswith("enablers.") else f"{target}.{UNITS[target]}", n, None))
     if "sea" in pledges and not country.littoral and _montreux_counts(scn) and country.sea.tonnage is not None:
         out.append(("sea.tonnage", country.sea.tonnage, None))
-    if country.rotation is not None and pledges:
+    if country.rotation not in (None, "none") and pledges:
         out.append(("rotation.tour_days", country.rotation.tour_days, None))
-        out.append(("rotation.ratio", country.rotation.ratio, None))
+        if country.rotation.ratio is not None:
+            out.append(("rotation.ratio", country.rotation.ratio, None))
     return out
 
 
