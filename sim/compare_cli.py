@@ -26,6 +26,7 @@ def compare_command(
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/compare-<ref>-<other>/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write compare.csv and compare.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only where the files went"),
+    report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Compare scenarios on the same seed and replications: paired differences with 95% intervals."""
     from .compare import MARKER, compare, table, write_files
@@ -67,4 +68,8 @@ def compare_command(
             draw_compare(tmp)
     if not quiet:
         typer.echo(table(result))
+    if report:
+        from .report.cli import write_for_cli
+
+        write_for_cli(folder)
     typer.echo(f"wrote {folder}/")

@@ -114,7 +114,7 @@ def test_long_tables_are_capped_and_say_how_many_rows_are_left_out(tmp_path):
     table = read_table(tmp_path / "compare.csv", max_rows=60)
     assert table.total == 150 and len(table.rows) == 60 and table.columns == ["scenario", "diff"]
     html = write_report(tmp_path).read_text(encoding="utf-8")
-    assert "First 60 of 150 rows" in html and "<td>s59</td>" in html and "<td>s60</td>" not in html
+    assert "First 60 of 150 rows" in html and ">s59</td>" in html and ">s60</td>" not in html
 
 
 def test_a_folder_the_tool_did_not_write_is_refused(tmp_path):
@@ -140,3 +140,22 @@ def test_sweep_report_shows_the_design_and_results(tmp_path):
     assert "how fast is a &lt;tiny&gt; sky" in html  # the base scenario's question
     assert "<code>results.csv</code>" in html and "us_backstop.level" in html and "none, guarantee" in html
     assert html.count('src="data:image/png;base64,') == len(list(out.glob("*.png"))) >= 1
+
+
+def test_compare_report_names_both_scenarios_their_questions_and_the_significant_differences(tmp_path):
+    from .report_folders import write_tiny
+
+    ref = write_tiny(tmp_path)
+    other = tmp_path / "other.yaml"
+    text = ref.read_text(encoding="utf-8").replace("# Question: how fast", "# Question: without Beta, how fast")
+    other.write_text(text.replace("name: tiny", "name: tiny-other").replace("probability: 0.8", "probability: 0.1"))
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(app, ["compare", str(ref), str(other), "--reps", "4", "--out", str(out), "-q", "--report"])
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert kind_of(out) == "compare" and "tiny vs tiny-other" in html
+    assert "Question (tiny):" in html and "Question (other):" in html and "without Beta, how fast" in html
+    rows = list(csv.DictReader(open(out / "compare.csv")))
+    significant = [r for r in rows if r["diff_low"] and (float(r["diff_low"]) > 0 or float(r["diff_high"]) < 0)]
+    assert html.count('<tr class="significant">') == len(significant[:60])
+    assert html.count('src="data:image/png;base64,') == len(list(out.glob("*.png")))

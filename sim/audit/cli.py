@@ -54,6 +54,7 @@ def audit_command(
     executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor", help="local processes or Dask distributed"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
     resume: bool = typer.Option(False, "--resume", help="keep the points already run in --out and run only the rest"),
+    write_report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Which numbers of the evidence base move the answer: SALib sensitivity over every default the scenario uses."""
     from ..errors import ScenarioError
@@ -128,6 +129,10 @@ def audit_command(
         raise typer.Exit(130) from None
     if not quiet:
         typer.echo(terminal_table(result.method, result.factors, result.results, result.words()))
+    if write_report:
+        from ..report.cli import write_for_cli
+
+        write_for_cli(Path(folder))
     t = result.timings
     typer.echo(
         f"{result.points} points x {result.reps} replications in {t['simulate_s']:.0f} s "

@@ -60,6 +60,7 @@ def levers_command(
     levers: Optional[str] = typer.Option(None, "--levers", help="levers to run, e.g. all_approve,all_enablers "
                                          "(default: all; with --shapley: those to split, else the six largest)"),
     metric: str = typer.Option("mean_coverage", "--metric", help="mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY> or gap_days"),
+    write_report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Why coverage falls short: re-simulate with each cause removed (levers.csv, levers.png)."""
     from ..errors import ScenarioError
@@ -139,5 +140,9 @@ def levers_command(
     atomic_write(Path(folder) / "levers.json", json.dumps(report.document(table, scenario, files), indent=2) + "\n")
     if not quiet:
         typer.echo(report.terminal_table(table))
+    if write_report:
+        from ..report.cli import write_for_cli
+
+        write_for_cli(Path(folder))
     typer.echo(f"{len(table.levers)} levers ({sum(table.applies(n) for n in table.levers)} run) x {table.reps} "
                f"replications in {table.timings['total_s']:.0f} s; wrote {folder}/")

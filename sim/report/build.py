@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,9 @@ HEADLINE_CSV = {
     "sweep": ("results.csv",),
 }
 """The tables each kind shows first, by file name."""
+
+SORT_BY = {"levers.csv": "gain"}
+"""Tables shown in another order than the file's: the levers that matter most first."""
 
 SKIP_CSV = {"coverage.csv", "timeline.csv", "shortfall.csv", "trained.csv"}
 """Run series: summarised in the headline and pictures, listed among the files, not tabled."""
@@ -105,15 +108,42 @@ def _resolved_scenario(path: Path | None) -> dict | None:
         return None
 
 
-def _question(docs: dict[str, dict], paths: list[Path]) -> str | None:
+def _questions(docs: dict[str, dict], paths: list[Path]) -> list[tuple[str, str]]:
+    """``(scenario file stem, question)`` of each scenario the folder names; a run's own record first."""
     for doc in docs.values():
         if isinstance(doc.get("question"), str) and doc["question"].strip():
-            return doc["question"].strip()
+            return [("", doc["question"].strip())]
+    out = []
     for p in paths:
         q = question_of(p)
-        if q:
-            return q
-    return None
+        if q and q not in [x for _, x in out]:
+            out.append((p.stem, q))
+    if len(out) == 1:
+        out = [("", out[0][1])]
+    return out
+
+
+def _significant(folder: Path, name: str, label: str, low: str, high: str, value: str) -> list[tuple[str, str]]:
+    """Rows of ``name`` whose ``low``-``high`` interval excludes 0, as ``(component, sentence)``."""
+    import csv
+
+    path = folder / name
+    out: list[tuple[float, str, str]] = []
+    if not path.is_file():
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            try:
+                lo, hi, v = float(row[low]), float(row[high]), float(row[value])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if lo > 0 or hi < 0:
+                who = row.get("scenario") or row.get("lever") or ""
+                metric = row.get("metric") or ""
+                out.append((v, row.get("component", ""), f"{who}: {metric} {label} {v:+.4g} (95% interval {lo:+.4g} to {hi:+.4g})".replace("  ", " ")))
+    if name == "levers.csv":
+        out.sort(key=lambda x: -x[0])
+    return [(comp, text) for _, comp, text in out]
 
 
 def _tables(folder: Path, names: tuple[str, ...], kind: str) -> list[fl.Table]:
@@ -122,12 +152,22 @@ def _tables(folder: Path, names: tuple[str, ...], kind: str) -> list[fl.Table]:
         path = folder / name
         if not path.is_file():
             continue
-        table = fl.read_table(path, max_rows=60)
+        table = fl.read_table(path, max_rows=60, sort_by=SORT_BY.get(name))
         if kind in ("sweep", "levers") and name == "results.csv":
             keep = [i for i, c in enumerate(table.columns) if not c.endswith(SWEEP_DETAIL)]
             table = fl.Table(table.name, [table.columns[i] for i in keep], [[r[i] for i in keep] for r in table.rows], table.total)
         tables.append(table)
     return tables
+
+
+def _significant_findings(folder: Path, kind: str) -> list[tuple[str, str]]:
+    if kind == "compare":
+        found = _significant(folder, "compare.csv", "differs by", "diff_low", "diff_high", "diff")
+        return found or [("", "No difference from the reference has a 95% interval that excludes 0.")]
+    if kind == "levers":
+        found = _significant(folder, "levers.csv", "gains", "gain_low", "gain_high", "gain")
+        return found[:12] if found else [("", "No lever's gain has a 95% interval that excludes 0.")]
+    return []
 
 
 def _sweep_facts(doc: dict) -> list[tuple[str, str]]:
@@ -167,8 +207,10 @@ def report_context(folder: str | Path) -> dict:
     if scenario is None and paths:
         scenario = _resolved_scenario(paths[0])
     sweep_doc = docs.get("sweep.json")
+    compare_doc = docs.get("compare.json") or {}
     name = (
-        (summary or {}).get("scenario")
+        (" vs ".join([compare_doc["reference"], *compare_doc.get("others", [])]) if compare_doc.get("reference") else None)
+        or (summary or {}).get("scenario")
         or (scenario or {}).get("name")
         or ((sweep_doc or {}).get("sweep") or {}).get("scenario")
         or folder.resolve().name
@@ -225,10 +267,10 @@ def report_context(folder: str | Path) -> dict:
         "version": str((source or {}).get("version") or ""),
         "kind_title": TITLES.get(kind, kind),
         "name": name,
-        "question": _question(docs, paths),
+        "questions": _questions(docs, paths),
         "description": description,
         "facts": facts,
-        "findings": run_view.findings(summary) if summary else [],
+        "findings": run_view.findings(summary) if summary else _significant_findings(folder, kind),
         "headline": run_view.headline(summary, scenario) if summary else [],
         "deadlines": run_view.deadlines(summary) if summary else None,
         "causes": run_view.causes(folder / "shortfall.csv") if (folder / "shortfall.csv").is_file() else None,
@@ -287,12 +329,12 @@ def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     html = render_report(folder)
     target = Path(out) if out else Path(folder) / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.part", dir=target.parent)
+    tmp = target.parent / f".report-{os.getpid()}-{secrets.token_hex(4)}.html.part"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with open(tmp, "x", encoding="utf-8") as f:  # a plain open: the user's umask decides the mode
             f.write(html)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target

@@ -96,11 +96,44 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     total: int
+    note: str = ""
 
     @property
     def hidden(self) -> int:
         """Rows not shown."""
         return self.total - len(self.rows)
+
+    @property
+    def numeric(self) -> list[bool]:
+        """Per column, whether every non-empty shown cell is a number (numbers align right)."""
+        return [all(_is_number(r[i]) for r in self.rows if r[i] != "") for i in range(len(self.columns))]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def interval_flags(columns: list[str], row: list[str]) -> str:
+    """``yes`` when some ``X_low``/``X_high`` interval of the row excludes 0, else empty."""
+    for i, col in enumerate(columns):
+        if col.endswith("_low") and col[:-4] + "_high" in columns:
+            low, high = _float(row[i]), _float(row[columns.index(col[:-4] + "_high")])
+            if low is not None and high is not None and (low > 0 or high < 0):
+                return "yes"
+            if low is not None and high is not None:
+                return "no"
+    return ""
 
 
 def fmt_cell(text: str) -> str:
@@ -116,17 +149,33 @@ def fmt_cell(text: str) -> str:
     return f"{x:.4g}"
 
 
-def read_table(path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True) -> Table:
-    """Read a CSV file for display: the first ``max_rows`` rows, columns empty in every shown row dropped."""
+def read_table(path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True, sort_by: str | None = None) -> Table:
+    """Read a CSV file for display: the first ``max_rows`` rows, columns empty in every shown row dropped.
+
+    Where the file has ``X_low``/``X_high`` interval columns, a ``significant``
+    column says whether the interval excludes 0. ``sort_by`` names a numeric
+    column to order the rows by, largest first (before the cap).
+    """
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader, [])
-        rows: list[list[str]] = []
-        total = 0
-        for row in reader:
-            total += 1
-            if len(rows) < max_rows:
-                rows.append([fmt_cell(c) for c in row])
+        raw = list(reader)
+    total = len(raw)
+    note = ""
+    if sort_by in header:
+        k = header.index(sort_by)
+        raw.sort(key=lambda r: -(_float(r[k]) or 0.0) if k < len(r) else 0.0)
+        note = f"largest {sort_by} first"
+    flags = any(c.endswith("_low") and c[:-4] + "_high" in header for c in header)
+    rows: list[list[str]] = []
+    for row in raw[:max_rows]:
+        row = row + [""] * (len(header) - len(row))
+        cells = [fmt_cell(c) for c in row]
+        if flags:
+            cells.append(interval_flags(header, row))
+        rows.append(cells)
+    if flags:
+        header = header + ["significant"]
     keep = list(range(len(header)))
     if drop_empty and rows:
         keep = [i for i in keep if any(i < len(r) and r[i] != "" for r in rows)]
@@ -135,6 +184,7 @@ def read_table(path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True) ->
         columns=[header[i] for i in keep],
         rows=[[r[i] if i < len(r) else "" for i in keep] for r in rows],
         total=total,
+        note=note,
     )
 
 
