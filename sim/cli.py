@@ -195,12 +195,33 @@ def countries() -> None:
 
 
 @app.command()
-def plot(folder: Path = typer.Argument(..., help="output folder of a finished run or sweep")) -> None:
+def plot(
+    folder: Path = typer.Argument(..., help="output folder of a finished run or sweep"),
+    metric: Optional[str] = typer.Option(
+        None, "--metric", help="a sweep heatmap's metric: foc_day_median, ioc_day_median, mean_coverage, "
+        "p_ioc_by_<D>, p_foc_by_<D> (default: the sweep file's plot.metric)"),
+) -> None:
     """Redraw the plots of a finished run or sweep from its files, without re-running."""
     from .plots.damage import drawer
 
     try:
-        draw = drawer(folder)
+        if metric is not None:
+            from .sweep.spec import plot_metric
+
+            try:
+                column = plot_metric(metric)
+            except ValueError as exc:
+                raise ScenarioError([f"--metric: {exc}"]) from None
+            results = folder / "results.csv"
+            if not results.is_file():
+                raise ScenarioError([f"--metric: {folder} is not a sweep's folder (no results.csv); --metric chooses a sweep heatmap's metric"])
+            with open(results, encoding="utf-8") as fh:
+                columns = fh.readline().strip().split(",")
+            if column not in columns:
+                days = sorted({int(c.rsplit("_", 1)[1]) for c in columns if c.startswith("p_foc_by_")})
+                raise ScenarioError([f"--metric: {results} has no column {column}; its deadlines are {days} "
+                                     "(sweep again with --deadlines to add one)"])
+        draw = drawer(folder, metric)
         paths = draw(folder)
     except ScenarioError as exc:
         fail(exc)

@@ -36,17 +36,22 @@ def _guarded(draw: Draw, folder: Path, files: tuple[str, ...], what: str) -> Dra
     return run
 
 
-def drawer(folder: Path) -> Draw:
-    """The function that redraws ``folder`` (a run or a sweep), or a one-line error saying what is missing."""
+def drawer(folder: Path, metric: str | None = None) -> Draw:
+    """The function that redraws ``folder`` (a run or a sweep), or a one-line error saying what is missing.
+
+    ``metric`` chooses a sweep heatmap's metric (see :func:`sim.sweep.plots.heatmap`).
+    """
     folder = Path(folder)
     if not folder.exists():
         raise ScenarioError.at(str(folder), "", "no such folder; expected the output folder of a run or a sweep")
     if not folder.is_dir():
         raise ScenarioError.at(str(folder), "", "not a folder; expected the output folder of a run or a sweep")
     if any((folder / f).is_file() for f in SWEEP_FILES):
+        from functools import partial
+
         from ..sweep.plots import draw_sweep
 
-        return _guarded(_sweep_checked(draw_sweep), folder, SWEEP_FILES, "a sweep")
+        return _guarded(_sweep_checked(partial(draw_sweep, metric=metric)), folder, SWEEP_FILES, "a sweep")
     if any((folder / f).is_file() for f in RUN_FILES):
         from . import draw_run
 

@@ -90,6 +90,9 @@ def sweep_command(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write results.csv and sweep.json only"),
+    deadlines: Optional[str] = typer.Option(
+        None, "--deadlines", help="days for the p_ioc_by_<D>/p_foc_by_<D> columns, e.g. 90,180,365 (default: the base "
+        "scenario's report.deadlines, else 90, 180, 365 and the last day)"),
     report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Run a parameter sweep: every point x replications -> results.csv, sweep.json and plots."""
@@ -110,6 +113,17 @@ def sweep_command(
         sweep = load_sweep(sweep_file, warn=lambda line: typer.echo(line, err=True))
     except ScenarioError as exc:
         _fail(exc.problems)
+    if deadlines is not None:
+        import dataclasses
+
+        from ..outcomes import parse_deadlines
+        from .spec import sweep_deadlines
+
+        try:
+            days = parse_deadlines(deadlines, min(s.horizon_days for s in sweep.scenarios))
+        except ValueError as exc:
+            _fail([str(exc)])
+        sweep = dataclasses.replace(sweep, deadlines=sweep_deadlines(sweep.spec, sweep.scenarios[0], days))
     timings = {"load_validate_s": round(time.perf_counter() - t0, 3)}
     from ..output import check_target, default_folder
 

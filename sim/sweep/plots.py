@@ -83,6 +83,10 @@ def line_chart(doc: dict, rows: list[dict], folder: Path) -> Path:
         for comp in comps:
             by = {r[param["path"]]: r for r in _ok(rows) if r["component"] == comp}
             (line,) = ax.plot(xs, _column(by, levels, metric), marker="o", label=comp)
+            if metric == "mean_coverage" and rows and "mean_coverage_low" in rows[0]:
+                y = _column(by, levels, metric)
+                lo, hi = _column(by, levels, "mean_coverage_low"), _column(by, levels, "mean_coverage_high")
+                ax.errorbar(xs, y, yerr=[y - lo, hi - y], fmt="none", ecolor=line.get_color(), capsize=3)
             if band:
                 lo, hi = _column(by, levels, band[0]), _column(by, levels, band[1])
                 ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.15, linewidth=0)
@@ -93,14 +97,25 @@ def line_chart(doc: dict, rows: list[dict], folder: Path) -> Path:
             ax.set_xticks(xs, levels, rotation=20)
         ax.grid(alpha=0.3)
     axes[0].legend(frameon=False, loc="lower right")
-    fig.suptitle(f"{doc['sweep']['scenario']}: {param['path']} ({doc['replications']} replications per point, bands p05-p95)")
+    fig.suptitle(f"{doc['sweep']['scenario']}: {param['path']} ({doc['replications']} replications per point; bands: "
+                 "p05-p95 of replications; bars: 95% interval of the mean)")
     fig.tight_layout()
     return _save(fig, folder / "line.png", plt)
 
 
-def heatmap(doc: dict, rows: list[dict], folder: Path) -> Path:
-    """First two parameters: days to FOC (median) per component; grey where FOC is not reached."""
+def heatmap(doc: dict, rows: list[dict], folder: Path, metric: str | None = None) -> Path:
+    """First two parameters: ``metric`` per component (default days to FOC, median); grey where there is none.
+
+    ``metric`` (or the sweep file's ``plot: {metric: ...}``) is a column of ``results.csv``.
+    """
     plt = _pyplot()
+    metric = metric or (doc["sweep"].get("plot") or {}).get("metric") or "foc_day_median"
+    from .spec import plot_metric
+
+    metric = plot_metric(metric)
+    if rows and metric not in rows[0]:
+        raise ValueError(f"results.csv has no column {metric}; deadlines of this sweep: {doc['sweep'].get('deadlines')}")
+    is_days = metric.endswith("_median")
     px, py = doc["sweep"]["parameters"][:2]
     xl, yl = _levels(px, rows), _levels(py, rows)
     comps = _components(doc, rows)
@@ -110,7 +125,7 @@ def heatmap(doc: dict, rows: list[dict], folder: Path) -> Path:
         cells: dict[tuple[str, str], list[float]] = defaultdict(list)
         for r in _ok(rows):
             if r["component"] == comp:
-                cells[(r[py["path"]], r[px["path"]])].append(_num(r["foc_day_median"]))
+                cells[(r[py["path"]], r[px["path"]])].append(_num(r[metric]))
         grid = np.full((len(yl), len(xl)), np.nan)
         for i, yv in enumerate(yl):
             for j, xv in enumerate(xl):
@@ -118,60 +133,97 @@ def heatmap(doc: dict, rows: list[dict], folder: Path) -> Path:
                 grid[i, j] = np.nan if not vals or np.isnan(vals).any() else float(np.mean(vals))
         grids[comp] = grid
     finite = [g[np.isfinite(g)] for g in grids.values()]
-    top = max([float(f.max()) for f in finite if f.size] or [horizon or 1])
+    top = max([float(f.max()) for f in finite if f.size] or [horizon or 1]) if is_days else 1.0
     ncols = min(2, len(comps))
     nrows = -(-len(comps) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * len(xl) * ncols + 3 * ncols, 0.55 * len(yl) * nrows + 1.6 * nrows), squeeze=False)
-    cmap = plt.get_cmap("viridis_r").with_extremes(bad="#d0d0d0")
+    cmap = plt.get_cmap("viridis_r" if is_days else "viridis").with_extremes(bad="#d0d0d0")
     for ax, comp in zip(axes.flat, comps):
         grid = grids[comp]
         im = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, aspect="auto", origin="lower", vmin=0, vmax=top)
         for i in range(len(yl)):
             for j in range(len(xl)):
                 v = grid[i, j]
-                text, dark = ("-", False) if np.isnan(v) else (f"{v:.0f}", v > 0.55 * top)
+                shown = f"{v:.0f}" if is_days else f"{v:.2f}"
+                dark = v > 0.55 * top if is_days else v < 0.45
+                text, dark = ("-", False) if np.isnan(v) else (shown, dark)
                 ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
         ax.set_xticks(range(len(xl)), xl, rotation=25, ha="right")
         ax.set_yticks(range(len(yl)), yl)
         ax.set_xlabel(px["path"])
         ax.set_ylabel(py["path"])
         ax.set_title(comp)
-        fig.colorbar(im, ax=ax, label="days to FOC (median)")
+        fig.colorbar(im, ax=ax, label=metric)
     for ax in list(axes.flat)[len(comps):]:
         ax.axis("off")
     extra = " (averaged over the other parameters)" if len(doc["sweep"]["parameters"]) > 2 else ""
-    fig.suptitle(f"{doc['sweep']['scenario']}: days to full operating capability{extra}; grey '-': not within {horizon} days")
+    from ..outcomes import outcome
+
+    what = {"foc_day_median": "days to full operating capability (median)",
+            "ioc_day_median": "days to initial operating capability (median)"}.get(metric, outcome(metric).description)
+    grey = f"; grey '-': not within {horizon} days" if is_days else ""
+    fig.suptitle(f"{doc['sweep']['scenario']}: {what}{extra}{grey}")
     fig.tight_layout()
     return _save(fig, folder / "heatmap.png", plt)
 
 
 def tornado(doc: dict, rows: list[dict], folder: Path) -> Path:
-    """Leave-one-out: change in mean coverage when each country is dropped, per component."""
+    """Leave-one-out: change in mean coverage when each country is dropped, per component, with 95% intervals.
+
+    Each bar is the paired difference against the full coalition at the same design values
+    (``diff_mean_coverage`` and its interval in results.csv; averaged over the design when there
+    are several points). The last panel ranks the countries by their mean effect across components.
+    """
     plt = _pyplot()
-    params = [p["path"] for p in doc["sweep"]["parameters"]]
     comps = _components(doc, rows)
+    paired = bool(rows) and "diff_mean_coverage" in rows[0]
+    params = [p["path"] for p in doc["sweep"]["parameters"]]
     full: dict[tuple, float] = {}
     for r in rows:
         if not r.get("error") and not r.get("dropped"):
             full[(tuple(r[p] for p in params), r["component"])] = _num(r["mean_coverage"])
-    effects: dict[str, dict[str, list[float]]] = {c: defaultdict(list) for c in comps}
+    effects: dict[str, dict[str, list[tuple[float, float, float]]]] = {c: defaultdict(list) for c in comps}
     for r in rows:
         if r.get("error") or not r.get("dropped"):
             continue
-        ref = full.get((tuple(r[p] for p in params), r["component"]))
-        if ref is not None:
-            effects[r["component"]][r["dropped"]].append(_num(r["mean_coverage"]) - ref)
-    fig, axes = plt.subplots(1, len(comps), figsize=(4.2 * len(comps) + 1, 0.32 * len(doc["sweep"]["leave_one_out"]) + 1.8), squeeze=False)
+        if paired and r["diff_mean_coverage"] != "":
+            d, lo, hi = _num(r["diff_mean_coverage"]), _num(r["diff_low"]), _num(r["diff_high"])
+        else:  # an older results.csv: the difference of means, no interval
+            ref = full.get((tuple(r[p] for p in params), r["component"]))
+            if ref is None:
+                continue
+            d = lo = hi = _num(r["mean_coverage"]) - ref
+        effects[r["component"]][r["dropped"]].append((d, lo, hi))
+    n = len(doc["sweep"]["leave_one_out"])
+    fig, axes = plt.subplots(1, len(comps) + 1, figsize=(4.2 * (len(comps) + 1) + 1, 0.32 * n + 2.2), squeeze=False)
+    overall: dict[str, list[float]] = defaultdict(list)
     for ax, comp in zip(axes[0], comps):
-        eff = {k: float(np.mean(v)) for k, v in effects[comp].items()}
-        names = sorted(eff, key=lambda k: abs(eff[k]))
-        vals = [eff[n] for n in names]
-        ax.barh(names, vals, color=["#c0392b" if v < 0 else "#2e86c1" for v in vals])
+        eff = {k: np.mean(np.array(v), axis=0) for k, v in effects[comp].items()}
+        names = sorted(eff, key=lambda k: abs(eff[k][0]))
+        vals = np.array([eff[k][0] for k in names])
+        los, his = np.array([eff[k][1] for k in names]), np.array([eff[k][2] for k in names])
+        for k in names:
+            overall[k].append(eff[k][0])
+        sig = (los > 1e-12) | (his < -1e-12)
+        colours = ["#c0392b" if v < 0 else "#2e86c1" for v in vals]
+        bars = ax.barh(names, vals, color=colours, xerr=[vals - los, his - vals] if len(names) else None,
+                       error_kw={"capsize": 2, "elinewidth": 0.8})
+        for bar, significant in zip(bars, sig):
+            bar.set_alpha(1.0 if significant else 0.35)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_title(comp)
         ax.set_xlabel("change in mean coverage without the country")
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(f"{doc['sweep']['scenario']}: who is critical (leave one out, {doc['replications']} replications)")
+    ax = axes[0][-1]
+    rank = sorted(overall, key=lambda k: np.mean(overall[k]), reverse=True)
+    ax.barh(rank, [np.mean(overall[k]) for k in rank], color="#7f8c8d")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_title("ranking across components")
+    ax.set_xlabel("mean change over the components")
+    ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(f"{doc['sweep']['scenario']}: who is critical (leave one out, {doc['replications']} replications; "
+                 "bars: 95% interval of the paired difference, faded: not significant). A country that hosts a transit "
+                 "hub takes its transit consent with it.", fontsize=9)
     fig.tight_layout()
     return _save(fig, folder / "tornado.png", plt)
 
@@ -239,8 +291,11 @@ def _save(fig: Any, path: Path, plt) -> Path:
     return path
 
 
-def draw_sweep(folder: str | Path) -> list[Path]:
-    """Redraw every figure of a finished sweep in ``folder`` from its files; return the paths written."""
+def draw_sweep(folder: str | Path, metric: str | None = None) -> list[Path]:
+    """Redraw every figure of a finished sweep in ``folder`` from its files; return the paths written.
+
+    ``metric``: the heatmap's metric (default: the sweep file's ``plot.metric``, else foc_day_median).
+    """
     folder = Path(folder)
     doc = store.read_json(folder / store.SWEEP_JSON)
     if doc is None or doc.get("kind") != "sweep":
@@ -255,7 +310,7 @@ def draw_sweep(folder: str | Path) -> list[Path]:
         if n == 1:
             out.append(line_chart(doc, rows, folder))
         elif n >= 2:
-            out.append(heatmap(doc, rows, folder))
+            out.append(heatmap(doc, rows, folder, metric))
     elif n:
         out.append(sensitivity(doc, rows, folder))
     if spec["leave_one_out"]:

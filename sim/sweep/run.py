@@ -162,8 +162,11 @@ class _Merger:
         if self.filled[p] < self.sweep.replications:
             return None
         self._close(p)
-        stats = {c: store.point_stats(arrays[c]) | (self.summarise(arrays[c]) if self.summarise else {}) for c in comps}
-        return {"point": p, "components": comps, "stats": stats, "error": None}
+        days = self.sweep.deadlines
+        stats = {c: store.point_stats(arrays[c], days) | (self.summarise(arrays[c]) if self.summarise else {}) for c in comps}
+        # each replication's mean coverage, for differences paired with the base point's
+        reps = {c: [round(float(x), 6) for x in arrays[c][METRICS.index("mean_coverage")]] for c in comps}
+        return {"point": p, "components": comps, "stats": stats, "reps": reps, "error": None}
 
     def _close(self, p: int) -> None:
         self.closed.add(p)
@@ -235,10 +238,10 @@ def run_sweep(
     timings = dict(timings or {})
     params = [p.path for p in sweep.parameters]
     loo = bool(sweep.leave_one_out)
-    head = store.header(params, loo)
+    head = store.header(params, loo, sweep.deadlines)
 
     def rebuild() -> None:
-        store.write_results(folder, head, store.rows(sweep.points, records, params, loo))
+        store.write_results(folder, head, store.rows(sweep.points, records, params, loo, sweep.deadlines, sweep.base_point))
 
     store.write_json(folder / store.SWEEP_JSON, sweep_document(sweep, executor, "running", fingerprint, timings=timings))
     rebuild()

@@ -29,6 +29,8 @@ scenario, so a bad path or value is reported before any replication runs.
 
 from __future__ import annotations
 
+import re
+
 import copy
 import hashlib
 import itertools
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator, field_validator
 
 from ..catalog import Catalog
 from ..documents import read_document
@@ -74,6 +76,29 @@ class Coalition(_Frozen):
     leave_one_out: Union[bool, list[str]] = False
 
 
+class SweepPlot(_Frozen):
+    """What the sweep's pictures show."""
+
+    metric: Optional[str] = Field(
+        None, description="heatmap metric, a column of results.csv: foc_day_median (default), ioc_day_median, "
+        "mean_coverage, p_ioc_by_<D> or p_foc_by_<D>"
+    )
+
+    @field_validator("metric")
+    @classmethod
+    def _known(cls, value):
+        if value is not None:
+            plot_metric(value)
+        return value
+
+
+def plot_metric(name: str) -> str:
+    """The results.csv column for a plot metric (``ioc_day`` -> ``ioc_day_median``); ValueError if unknown."""
+    from ..outcomes import outcome
+
+    return outcome(name).statistic
+
+
 class SweepSpec(_Frozen):
     """A sweep file as written."""
 
@@ -84,6 +109,7 @@ class SweepSpec(_Frozen):
     samples: Optional[int] = Field(None, ge=1, description="number of points for lhs and random")
     parameters: dict[str, Union[Range, list[Any]]] = Field(default_factory=dict)
     coalition: Coalition = Coalition()
+    plot: SweepPlot = SweepPlot()
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -141,6 +167,15 @@ class Sweep:
     leave_one_out: list[str]
     points: list[Point]
     scenarios: list[Scenario] = field(repr=False)
+    deadlines: tuple[int, ...] = ()
+
+    def base_point(self, point: Point) -> int:
+        """The point ``point`` is compared with: the full coalition at the same values (leave-one-out), else point 0."""
+        if point.dropped is not None:
+            for p in self.points:
+                if p.dropped is None and p.values == point.values:
+                    return p.index
+        return self.points[0].index if self.points else point.index
 
     @property
     def name(self) -> str:
@@ -159,6 +194,8 @@ class Sweep:
             "samples": self.spec.samples,
             "parameters": [p.describe() for p in self.parameters],
             "leave_one_out": self.leave_one_out,
+            "deadlines": list(self.deadlines),
+            "plot": {"metric": self.spec.plot.metric},
             "points": [{"point": p.index, "values": p.values, "dropped": p.dropped} for p in self.points],
         }
 
@@ -431,7 +468,19 @@ def load_sweep(path: str | Path, *, warn: Warn | None = None, catalog: Catalog |
         leave_one_out=loo,
         points=points,
         scenarios=scenarios,
+        deadlines=sweep_deadlines(spec, base),
     )
+
+
+def sweep_deadlines(spec: SweepSpec, base: Scenario, override=None) -> tuple[int, ...]:
+    """``--deadlines``, else the base scenario's (:func:`sim.outcomes.deadlines_for`), with the plot metric's day."""
+    from ..outcomes import deadlines_for
+
+    days = set(deadlines_for(base, override))
+    match = re.match(r"^p_(?:ioc|foc)_by_(\d+)$", spec.plot.metric or "")
+    if match:
+        days.add(int(match.group(1)))
+    return tuple(sorted(days))
 
 
 def _axis_values(param: Parameter) -> list[Any]:

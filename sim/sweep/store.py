@@ -21,6 +21,7 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
+from .. import outcomes
 from ..metrics import spread
 from .worker import METRICS
 
@@ -50,12 +51,23 @@ def _r(x: float, digits: int) -> Optional[float]:
     return None if x is None or not np.isfinite(x) else round(float(x), digits)
 
 
-def point_stats(values: np.ndarray) -> dict[str, Any]:
+DIFF_COLUMNS = ("diff_mean_coverage", "diff_low", "diff_high", "mean_coverage_low", "mean_coverage_high")
+"""Paired difference of mean coverage against the point's base point, and the mean's own 95% interval."""
+
+
+def deadline_columns(deadlines) -> list[str]:
+    """``p_ioc_by_<D>``, ``p_foc_by_<D>`` per deadline (see :mod:`sim.outcomes`)."""
+    return outcomes.deadline_names(deadlines)
+
+
+def point_stats(values: np.ndarray, deadlines=()) -> dict[str, Any]:
     """Statistics of one component of one point from its (metrics, reps) array (see ``METRICS``)."""
     m = dict(zip(METRICS, values))
     cov = m["mean_coverage"]
     ioc, foc = spread(m["ioc_day"]), spread(m["foc_day"])
-    return {
+    low, high = outcomes.t_interval(cov)
+    probabilities = {name: _r(outcomes.values(m, name).mean(), 4) for name in deadline_columns(deadlines)}
+    return probabilities | {"mean_coverage_low": _r(low, 4), "mean_coverage_high": _r(high, 4)} | {
         "mean_coverage": _r(float(np.mean(cov)), 4),
         "ioc_day_median": ioc["median"],
         "foc_day_median": foc["median"],
@@ -136,13 +148,28 @@ def fmt(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def header(parameters: list[str], leave_one_out: bool) -> list[str]:
+def header(parameters: list[str], leave_one_out: bool, deadlines=()) -> list[str]:
     """The columns of ``results.csv``."""
-    return ["point", *parameters, *(["dropped"] if leave_one_out else []), "component", *REQUIRED_COLUMNS, *EXTRA_COLUMNS]
+    return ["point", *parameters, *(["dropped"] if leave_one_out else []), "component", *REQUIRED_COLUMNS,
+            *deadline_columns(deadlines), *DIFF_COLUMNS, *EXTRA_COLUMNS]
 
 
-def rows(points: Iterable[Any], records: dict[int, dict], parameters: list[str], leave_one_out: bool) -> list[list[str]]:
-    """One row per recorded point and component, in point order then component order."""
+def paired_diff(rec: Optional[dict], base: Optional[dict], comp: str, seed: int = 0) -> dict[str, Optional[float]]:
+    """Mean coverage of ``rec`` minus its base point's, replication by replication, with a 95% paired t interval."""
+    a = ((base or {}).get("reps") or {}).get(comp)
+    b = ((rec or {}).get("reps") or {}).get(comp)
+    if a is None or b is None or len(a) != len(b):
+        return {}
+    diff, low, high = outcomes.outcome("mean_coverage").paired(np.asarray(a, float), np.asarray(b, float), seed)
+    return {"diff_mean_coverage": _r(diff, 4), "diff_low": _r(low, 4), "diff_high": _r(high, 4)}
+
+
+def rows(points: Iterable[Any], records: dict[int, dict], parameters: list[str], leave_one_out: bool,
+         deadlines=(), base_of=None) -> list[list[str]]:
+    """One row per recorded point and component, in point order then component order.
+
+    ``base_of(point)`` gives the index of the point each is compared with (the diff columns).
+    """
     out = []
     for point in points:
         rec = records.get(point.index)
@@ -151,9 +178,12 @@ def rows(points: Iterable[Any], records: dict[int, dict], parameters: list[str],
         lead = [str(point.index), *(fmt(point.values[p]) for p in parameters)]
         if leave_one_out:
             lead.append(point.dropped or "")
+        base = records.get(base_of(point)) if base_of is not None else None
         for comp in rec["components"]:
-            stats = (rec.get("stats") or {}).get(comp, {})
-            cells = [fmt(stats.get(c)) for c in (*REQUIRED_COLUMNS, *EXTRA_COLUMNS[:-1])]
+            stats = dict((rec.get("stats") or {}).get(comp, {}))
+            stats.update(paired_diff(rec, base, comp))
+            cells = [fmt(stats.get(c)) for c in (*REQUIRED_COLUMNS, *deadline_columns(deadlines), *DIFF_COLUMNS,
+                                                  *EXTRA_COLUMNS[:-1])]
             out.append([*lead, comp, *cells, rec.get("error") or ""])
     return out
 
