@@ -46,6 +46,10 @@ def test_run_report_holds_question_headline_every_picture_assumptions_and_source
     # headline: one row per component with its mean coverage as written in summary.json
     for comp, c in summary["components"].items():
         assert f"{round(c['mean_coverage'] * 100)}%" in html and comp in html
+    # deadlines, where the run has them: one column pair per day, chances as percentages
+    days = {d["day"] for c in summary["components"].values() for d in c.get("deadlines") or []}
+    for d in days:
+        assert f"by day {d}</th>" in html
     # assumptions: every parameter default carried by an assumption note is listed, with its reason
     notes = {p: e["assumption"] for p, e in summary["defaults_used"]["parameters"].items() if "assumption" in e}
     assert notes

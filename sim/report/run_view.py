@@ -136,12 +136,13 @@ class Deadlines:
     rows: list[tuple[str, list[tuple[str, str]]]]
 
 
-def _chance(d: dict, key: str) -> str:
+def _chance(d: dict, key: str) -> tuple[str, str]:
+    """A chance and its 95% interval in words (``66%``, ``59–72%``); blanks when missing."""
     if d.get(key) is None:
-        return ""
+        return "", ""
     low, high = d.get(f"{key}_low"), d.get(f"{key}_high")
-    band = f" ({pct(low)}–{pct(high)})" if low is not None and high is not None else ""
-    return f"{pct(d[key])}{band}"
+    band = f"{pct(low)[:-1]}–{pct(high)}" if low is not None and high is not None else ""
+    return pct(d[key]), band
 
 
 def deadlines(summary: dict) -> Deadlines | None:
