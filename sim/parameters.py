@@ -49,6 +49,9 @@ class SeaParameters(_Failures):
 
     availability: Fraction = Field(description="share of ships in place that are on station")
     ship_tonnage: Positive = Field(description="tonnes per ship where a pledge gives none")
+    home_transit_days: NonNegative = Field(
+        description="days a relief ship of an outside navy sails each way between home and station, inside its tour"
+    )
 
 
 class MontreuxParameters(_Frozen):
@@ -60,6 +63,7 @@ class MontreuxParameters(_Frozen):
     straits_closed: bool = Field(description="straits closed to warships (Article 19): only littoral ships count")
     transit_days: NonNegative = Field(description="days from the straits to station (and back)")
     port_days: NonNegative = Field(description="days outside the Black Sea before a ship may re-enter")
+    stagger: bool = Field(description="a navy's ships enter one after another to keep a presence (else in step)")
 
 
 class LandParameters(_Frozen):

@@ -24,6 +24,7 @@ import numpy as np
 from .catalog import Catalog
 from .coverage import CAUSES
 from . import outcomes, sustain
+from .assumptions import assumptions_used
 from .library import evidence_base
 from .metrics import spread
 from .model.rotation import policy
@@ -133,6 +134,7 @@ def summarise(
         "withdrawals": {k: round(v / max(1, len(result.reps)), 4) for k, v in sorted(withdrawn.items())},
         "countries": country_burden(result),
         "defaults_used": defaults_used(result, scenario_file, catalog, chain),
+        "assumptions_used": assumptions_used(scn, scenario_raw(scenario_file, chain), catalog),
         "evidence_base": evidence_base(catalog.directory if catalog else None).record(),
     }
 
@@ -177,17 +179,22 @@ def country_burden(result: RunResult) -> dict:
     return out
 
 
+def scenario_raw(scenario_file, chain=None) -> dict:
+    """The scenario as its file(s) wrote it, before defaults (empty when unknown)."""
+    if chain is not None:
+        return chain.data
+    if scenario_file:
+        try:
+            return load_raw(scenario_file)
+        except Exception:  # the file was read once already; provenance is best effort
+            return {}
+    return {}
+
+
 def defaults_used(result: RunResult, scenario_file, catalog: Catalog | None, chain=None) -> dict:
     """Which catalog defaults the run used, with their source ids or assumption notes."""
     catalog = catalog or Catalog.load()
-    raw = {}
-    if chain is not None:
-        raw = chain.data
-    elif scenario_file:
-        try:
-            raw = load_raw(scenario_file)
-        except Exception:  # the file was read once already; provenance is best effort
-            raw = {}
+    raw = scenario_raw(scenario_file, chain)
     overrides = raw.get("parameters") or {}
     params = {p: prov for p, prov in catalog.parameter_provenance.items() if value_at(overrides, p) is None}
     countries = {}

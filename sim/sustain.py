@@ -9,10 +9,12 @@ functions of the scenario and of who actually deployed.
 Long-run share of one slot that a rotation keeps filled (``d`` the
 ``parameters.rotation.min_dwell_ratio``, ``r`` the pool ratio)::
 
-    rotation_share = min(1, r / (1 + d))
+    rotation_share = min(1, r x (T - 2t) / ((1 + d) x T))
 
-Each unit of the pool serves a tour ``T`` and then needs ``d x T`` away, so
-the ``r`` units of a slot can fill ``r x T`` days of every ``(1 + d) x T``. A
+Each unit of the pool serves a tour ``T``, of which it spends ``2t`` sailing
+between home and station (``parameters.sea.home_transit_days`` for ships of
+outside navies, else 0), and then needs ``d x T`` at home, so the ``r`` units
+of a slot can fill ``r x (T - 2t)`` days of every ``(1 + d) x T``. A
 country with ``rotation: none`` keeps its units in place without relief: the
 scenario asserts it, and its share is 1.
 
@@ -48,7 +50,7 @@ from typing import TYPE_CHECKING
 
 from . import effects
 from .model.maintenance import machine_repair_availability
-from .model.rotation import policy
+from .model.rotation import home_transit_days, policy, tour_in_place
 
 if TYPE_CHECKING:
     from .scenario import Country, Scenario
@@ -59,7 +61,9 @@ def rotation_share(scenario: "Scenario", country: "Country", target: str) -> flo
     rot = policy(scenario, country, target)
     if rot is None:
         return 1.0
-    return min(1.0, rot.ratio / (1.0 + scenario.parameters.rotation.min_dwell_ratio))
+    transit = home_transit_days(scenario.parameters, country, target)
+    served, away = tour_in_place(rot.tour_days, transit, scenario.parameters.rotation.min_dwell_ratio)
+    return min(1.0, rot.ratio * served / (served + away)) if served > 0 else 0.0
 
 
 def montreux_share(scenario: "Scenario") -> float:

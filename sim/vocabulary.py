@@ -15,7 +15,7 @@ Level = Literal["none", "intelligence", "logistics", "air_support", "guarantee"]
 LEVELS: tuple[str, ...] = get_args(Level)
 """US backstop levels, weakest first; each level includes the ones below."""
 
-Enabler = Literal["isr", "airlift", "tanker", "aew", "air_defence", "sead", "logistics"]
+Enabler = Literal["isr", "airlift", "tanker", "aew", "air_defence", "sead", "logistics", "arms"]
 ENABLERS: tuple[str, ...] = get_args(Enabler)
 
 Stance = Literal["ready", "open", "conditional", "transit_only", "declines"]

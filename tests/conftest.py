@@ -11,7 +11,7 @@ from sim.scenario import merge
 
 LADDER = {
     "none": [],
-    "intelligence": ["isr"],
+    "intelligence": ["isr", "arms"],
     "logistics": ["airlift", "logistics"],
     "air_support": ["tanker", "aew", "air_defence", "sead"],
     "guarantee": [],

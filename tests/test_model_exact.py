@@ -81,16 +81,17 @@ def test_backstop_change_mid_scenario_changes_coverage_that_day():
         requirements={"sky": {"orbits": 1}},
         us_backstop={"level": "air_support"},
         events=[{"type": "backstop", "day": 50, "level": "none"}],
-        countries=[{"name": "A", "sky": {"aircraft": 100}}],
+        countries=[{"name": "A", "sky": {"aircraft": 20}}],  # 0.92 orbits: below the cap on both sides
     )
     p = scn.parameters
     cov = sim.run(scn, reps=1).coverage[0, 0]
-    full = 100 * p.sky.availability * p.sky.sorties_per_aircraft_day * p.sky.on_station_hours / (24 * p.sky.aircraft_per_orbit)
+    full = 20 * p.sky.availability * p.sky.sorties_per_aircraft_day * p.sky.on_station_hours / (24 * p.sky.aircraft_per_orbit)
     factor = 1.0
     for e in p.enablers.values():
         factor *= e.effects.get("sky", 1.0)
-    assert cov[49] == pytest.approx(min(1, full))
-    assert cov[50] == pytest.approx(min(1, full * factor))
+    assert full < 1 and cov[49] == pytest.approx(full)
+    assert cov[50] == pytest.approx(full * factor)
+    assert cov[50] < cov[49] / 4
 
 
 def test_country_enablers_replace_the_us_share_by_need():

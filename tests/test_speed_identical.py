@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.library import folder
-from sim.model import contingent, maintenance
+from sim.model import contingent, maintenance, replication
 from sim.series import DailyStates
 
 
@@ -78,25 +78,25 @@ def test_rows_not_needed_read_as_zeros_and_the_others_are_unchanged():
 class ProcessPerUnit:
     """Reference: one simpy process per unit and a :class:`simpy.Resource` of crews (the plain way)."""
 
-    def __init__(self, world: "World", contingent: "Contingent", spec):
-        self.world = world
-        self.c = contingent
+    def __init__(self, env, units, mover, spec, streams, watched=None):
+        self.env = env
+        self.n = int(units)
+        self.mover = mover
+        self.streams = streams
         self.mtbf, self.mttr, self.crews_per_detachment, self.detachment_size = spec
-        self.crews = self.crews_per_detachment
+        self.crews = maintenance.crews_for(self.n, self.crews_per_detachment, self.detachment_size)
         self.generation = 0
         self.units: list[simpy.Process] = []
         self.down: list[bool] = []
 
     def start(self) -> None:
         """Start the failure processes of every unit in place (a fresh detachment)."""
-        env = self.world.env
+        env = self.env
         self.generation += 1
-        self.stream = self.world.streams.rng(self.c.country, "failures", self.c.target, str(self.generation))
-        n = int(round(self.c.where.get("in_place", 0.0)))
-        self.crews = maintenance.crews_for(n, self.crews_per_detachment, self.detachment_size)
+        self.stream = self.streams(self.generation)
         self.crew_pool = simpy.Resource(env, capacity=self.crews)
-        self.down = [False] * n
-        self.units = [env.process(self._unit(i)) for i in range(n)]
+        self.down = [False] * self.n
+        self.units = [env.process(self._unit(i)) for i in range(self.n)]
 
     def advance(self, until: float) -> None:
         """Nothing is pending outside simpy."""
@@ -106,36 +106,36 @@ class ProcessPerUnit:
         for p in self.units:
             if p.is_alive:
                 p.interrupt()
+        down = sum(self.down)
         self.units, self.down = [], []
-        self.c.move(self.world, "maintenance", "in_place")
+        if down:
+            self.mover(self.env.now, "maintenance", "in_place", float(down))
 
     def relieve(self) -> None:
-        """A relief without a gap: units under repair are swapped for serviceable ones.
-
-        Units in service carry on: their failure times are exponential, so a unit that has
-        served for a while fails no sooner than a fresh one would (no memory).
-        """
-        env = self.world.env
+        """A relief without a gap: units under repair are swapped for serviceable ones."""
+        swapped = 0
         for i, p in enumerate(self.units):
             if self.down[i]:
                 p.interrupt()
                 self.down[i] = False
-                self.units[i] = env.process(self._unit(i))
-        self.c.move(self.world, "maintenance", "in_place")
+                swapped += 1
+                self.units[i] = self.env.process(self._unit(i))
+        if swapped:
+            self.mover(self.env.now, "maintenance", "in_place", float(swapped))
 
     def _unit(self, i: int):
-        env, c, world, stream = self.world.env, self.c, self.world, self.stream
+        env, stream = self.env, self.stream
         try:
             while True:
                 yield env.timeout(stream.exponential(self.mtbf))
                 self.down[i] = True
-                c.move(world, "in_place", "maintenance", 1.0)
+                self.mover(self.env.now, "in_place", "maintenance", 1.0)
                 with self.crew_pool.request() as req:
                     if not req.triggered:  # a crew is free: the request is granted at once
                         yield req
                     yield env.timeout(stream.exponential(self.mttr))
                 self.down[i] = False
-                c.move(world, "maintenance", "in_place", 1.0)
+                self.mover(self.env.now, "maintenance", "in_place", 1.0)
         except simpy.Interrupt:
             return
 
@@ -150,7 +150,7 @@ def fingerprint(result) -> list[bytes]:
 def test_failures_played_on_timeouts_or_lazily_change_no_number(name, monkeypatch):
     scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
     fast = sim.run(scn, reps=6, seed=11)
-    monkeypatch.setattr(contingent, "Detachment", ProcessPerUnit)
+    monkeypatch.setattr(replication, "Detachment", ProcessPerUnit)
     plain = sim.run(scn, reps=6, seed=11)
     assert fingerprint(fast) == fingerprint(plain)
     assert (plain.coverage != sim.run(scn, reps=6, seed=12).coverage).any()  # the check can fail
@@ -168,7 +168,7 @@ def test_relief_and_gaps_replay_the_same_draws(make, monkeypatch):
         ],
     )
     fast = sim.run(scn, reps=5, seed=2)
-    monkeypatch.setattr(contingent, "Detachment", ProcessPerUnit)
+    monkeypatch.setattr(replication, "Detachment", ProcessPerUnit)
     plain = sim.run(scn, reps=5, seed=2)
     assert fingerprint(fast) == fingerprint(plain)
     sky = plain.coverage[:, scn.components.index("sky"), 40:]
@@ -177,13 +177,13 @@ def test_relief_and_gaps_replay_the_same_draws(make, monkeypatch):
 
 # --- reliefs that change nothing ------------------------------------------------------------------
 
-def rotate_waking_at_every_tour(world, c, tour, ratio, move):
+def rotate_waking_at_every_tour(world, c, tour, ratio, move, transit=0.0):
     """Reference: the relief process wakes at the end of every tour, whether or not anything changes."""
-    from sim.model.rotation import relief_times
+    from sim.model.rotation import relief_times, tour_in_place
 
     env = world.env
-    dwell = max(world.params.rotation.min_dwell_ratio * tour, 2.0 * move)
-    for end, relief in relief_times(tour, ratio, dwell, env.now, world.horizon):
+    served, dwell = tour_in_place(tour, transit, world.params.rotation.min_dwell_ratio, move)
+    for end, relief in relief_times(served, ratio, dwell, env.now, world.horizon):
         yield env.timeout(end - env.now)
         if relief > end:
             if c.detachment is not None:

@@ -31,9 +31,7 @@ import simpy
 from simpy.core import NORMAL
 
 from .decisions import Decision
-from .maintenance import Detachment
-from .montreux import montreux_cycle
-from .rotation import policy, relief_times
+from .rotation import home_transit_days, policy, relief_times, tour_in_place
 
 if TYPE_CHECKING:
     from ..scenario import Country
@@ -57,7 +55,7 @@ class Contingent:
     hub_wait_days: Optional[float] = None
     where: dict[str, float] = field(default_factory=dict)
     process: Optional[simpy.Process] = None
-    detachment: Optional[Detachment] = None
+    detachment: Optional[object] = None  # a Detachment or a Squadron: start(), stop(), relieve()
 
     def move(self, world: "World", src: str, dst: str, amount: float | None = None) -> None:
         """Move ``amount`` (default: all) of this contingent's units from ``src`` to ``dst``."""
@@ -136,31 +134,35 @@ def contingent_process(world: "World", country: "Country", c: Contingent, move_d
             yield from world.pass_hub(c, country.via)
         c.move(world, "moving", "in_place")
         c.arrival_day = env.now
-        if c.target == "sea" and world.montreux_applies(country):
-            yield from montreux_cycle(world, c, country)
-            return
         spec = world.maintenance.get(c.target)
-        if spec is not None:
-            c.detachment = Detachment(world, c, spec)
+        if c.target == "sea" and world.montreux_applies(country):
+            c.detachment = world.squadron(c, country, spec)
+            c.detachment.start()
+        elif spec is not None:
+            c.detachment = world.detachment(c, spec)
             c.detachment.start()
         rot = policy(world.scenario, country, c.target)
         if rot is not None:
-            yield from rotate(world, c, rot.tour_days, rot.ratio, move)
+            transit = home_transit_days(world.params, country, c.target)
+            yield from rotate(world, c, rot.tour_days, rot.ratio, move, transit)
     except simpy.Interrupt:
         return
 
 
-def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float):
-    """Relieve the unit in place every ``tour`` days from a pool of ``ratio`` units.
+def rotate(world: "World", c: Contingent, tour: float, ratio: int, move: float, transit: float = 0.0):
+    """Relieve the unit in place every tour from a pool of ``ratio`` units (:mod:`sim.model.rotation`).
+
+    A unit ``transit`` days from home serves ``tour - 2 x transit`` of its tour in place and is away
+    ``min_dwell_ratio x tour + 2 x transit`` (at least its two moves) before it is back.
 
     A relief that leaves no gap and has no aircraft or ships to swap changes nothing, so the
     process does not wake for it; it wakes for the next one at the very instant it would have
     reached by waking at each (:func:`timeout_until`).
     """
     env = world.env
-    dwell = max(world.params.rotation.min_dwell_ratio * tour, 2.0 * move)
+    served, dwell = tour_in_place(tour, transit, world.params.rotation.min_dwell_ratio, move)
     now = env.now  # where the process stands had it woken at every tour's end
-    for end, relief in relief_times(tour, ratio, dwell, env.now, world.horizon):
+    for end, relief in relief_times(served, ratio, dwell, env.now, world.horizon):
         now += end - now
         if relief <= end and c.detachment is None:
             continue

@@ -17,11 +17,9 @@ import heapq
 import itertools
 from collections import deque
 from math import factorial
-from typing import TYPE_CHECKING
+from typing import Callable
 
-if TYPE_CHECKING:
-    from .contingent import Contingent
-    from .replication import World
+import simpy
 
 
 def crews_for(units: int, crews_per_detachment: int, detachment_size: int) -> int:
@@ -67,13 +65,22 @@ class Detachment:
     failures and repairs on a heap of its own and plays them, in time order, only when someone
     must know: when it is stopped or relieved, and at the horizon (:meth:`advance`). The ledger
     gets the same moves at the same times, written later; the daily series add them up the same.
+
+    It runs on a bare :class:`simpy.Environment`: ``move(t, src, dst, n)`` moves ``n`` units at time
+    ``t`` between the owner's ``in_place`` and ``maintenance`` states, ``streams(generation)`` gives
+    the random stream of each fresh detachment (each relief after a gap brings a new one) and
+    ``watched()`` says whether a phase gate still reads the component live (default: no).
     """
 
-    def __init__(self, world: "World", contingent: "Contingent", spec):
-        self.world = world
-        self.c = contingent
+    def __init__(self, env: simpy.Environment, units: int, move: Callable[[float, str, str, float], None], spec,
+                 streams: Callable[[int], object], watched: Callable[[], bool] = lambda: False):
+        self.env = env
+        self.n = int(units)
+        self.move = move
+        self.streams = streams
+        self.watched = watched
         self.mtbf, self.mttr, self.crews_per_detachment, self.detachment_size = spec
-        self.crews = self.crews_per_detachment
+        self.crews = crews_for(self.n, self.crews_per_detachment, self.detachment_size)
         self.generation = 0
         self.down: list[bool] = []
         self._pending: list[int] = []  # per unit: the ticket its pending event must carry to count
@@ -84,17 +91,14 @@ class Detachment:
 
     def start(self) -> None:
         """Put every unit in place into service (a fresh detachment)."""
-        world, target = self.world, self.c.target
         self.generation += 1
-        self.stream = world.streams.rng(self.c.country, "failures", target, str(self.generation))
-        n = int(round(self.c.where.get("in_place", 0.0)))
-        self.crews = crews_for(n, self.crews_per_detachment, self.detachment_size)
+        self.stream = self.streams(self.generation)
+        n = self.n
         self._free, self._waiting = self.crews, deque()
-        watched = any(not watch.done and target in relevant for watch, relevant in world.watches)
-        self._heap = None if watched else []
+        self._heap = None if self.watched() else []
         self.down = [False] * n
         self._pending = [-1] * n
-        now = world.env.now
+        now = self.env.now
         for i in range(n):
             self._serve(now, i)
 
@@ -107,11 +111,14 @@ class Detachment:
 
     def stop(self) -> None:
         """Stop every unit (a gap or a withdrawal); units under repair count as in place again."""
-        self.advance(self.world.env.now)
+        now = self.env.now
+        self.advance(now)
+        down = sum(self.down)
         self.down, self._pending, self._waiting = [], [], deque()
         if self._heap:
             self._heap = []
-        self.c.move(self.world, "maintenance", "in_place")
+        if down:
+            self.move(now, "maintenance", "in_place", float(down))
 
     def relieve(self) -> None:
         """A relief without a gap: units under repair are swapped for serviceable ones.
@@ -119,14 +126,17 @@ class Detachment:
         Units in service carry on: their failure times are exponential, so a unit that has
         served for a while fails no sooner than a fresh one would (no memory).
         """
-        now = self.world.env.now
+        now = self.env.now
         self.advance(now)
+        swapped = 0
         for i, down in enumerate(self.down):
             if down:
                 self.down[i] = False
+                swapped += 1
                 self._serve(now, i)
         self._free, self._waiting = self.crews, deque()
-        self.c.move(self.world, "maintenance", "in_place")
+        if swapped:
+            self.move(now, "maintenance", "in_place", float(swapped))
 
     def _after(self, now: float, delay: float, action, i: int) -> None:
         """Run ``action(time, i, ticket)`` ``delay`` days after ``now``, unless unit ``i`` is moved on before."""
@@ -134,7 +144,7 @@ class Detachment:
         if self._heap is not None:
             heapq.heappush(self._heap, (now + delay, ticket, action, i))
         else:
-            env = self.world.env
+            env = self.env
             env.timeout(delay).callbacks.append(lambda _ev: action(env.now, i, ticket))
 
     def _serve(self, now: float, i: int) -> None:
@@ -146,11 +156,8 @@ class Detachment:
         self._after(now, self.stream.exponential(self.mttr), self._repaired, i)
 
     def _move(self, t: float, src: str, dst: str) -> None:
-        """One unit from ``src`` to ``dst`` at ``t`` (as :meth:`Contingent.move`, at a given time)."""
-        self.world.ledger.move(t, self.c.target, src, dst, 1.0)
-        where = self.c.where
-        where[src] = where.get(src, 0.0) - 1.0
-        where[dst] = where.get(dst, 0.0) + 1.0
+        """One unit from ``src`` to ``dst`` at ``t``."""
+        self.move(t, src, dst, 1.0)
 
     def _fails(self, t: float, i: int, ticket: int) -> None:
         if i >= len(self._pending) or self._pending[i] != ticket:

@@ -22,9 +22,15 @@ from .contingent import Contingent, contingent_process, country_process, reconsi
 from .decisions import Backstop, Decision
 from .event_keys import keyed_events
 from .ledger import STATES, Ledger
+from .maintenance import Detachment
+from .montreux import Squadron
 from .phases import Gate, Watch
 from .shocks import surge_days, violation_times, withdraw_on, withdrawal_day
 from .transit import Hub, mean_queue, route
+
+
+GOLDEN = (5 ** 0.5 - 1) / 2
+"""Successive multiples of this fraction spread evenly over a cycle (the golden-ratio sequence)."""
 
 
 @dataclass
@@ -42,7 +48,7 @@ class Trace:
     surges: list[tuple[str, float, float, float]]
     hub_queue: dict[str, float]
     hub_waits: dict[str, list[float]]
-    black_sea_log: list[tuple[str, float, float]]
+    black_sea_log: list[tuple[str, float, float, float]]  # (country, entered, left, tonnes) per ship stay
     withdrawals: list[tuple[str, float]]
 
 
@@ -131,7 +137,8 @@ class World:
         self._live, self._deploy_factors = plan.live, plan.deploy_factors
         cap = self.params.montreux.tonnage_cap
         self.black_sea_tonnage = simpy.Container(self.env, capacity=cap, init=cap)
-        self.black_sea_log: list[tuple[str, float, float]] = []
+        self.black_sea_log: list[tuple[str, float, float, float]] = []
+        self.squadrons = 0  # outside navies arrived so far (each takes its turn on the Montreux clock)
         self.gates: dict[str, Gate] = {}
         self.watches: list[tuple[Watch, set[str]]] = []
         self.surge_now: dict[str, float] = {}  # requirement raised by surges in force, as a fraction of the base
@@ -160,6 +167,40 @@ class World:
 
     def montreux_applies(self, country) -> bool:
         return self.params.montreux.enabled and not country.littoral
+
+    def detachment(self, c: Contingent, spec) -> Detachment:
+        """The failing aircraft or ships of a contingent in place (:mod:`sim.model.maintenance`)."""
+        return Detachment(
+            self.env, int(round(c.amount)), lambda t, src, dst, n: self.move_at(c, t, src, dst, n), spec,
+            lambda generation: self.streams.rng(c.country, "failures", c.target, str(generation)),
+            lambda: any(not watch.done and c.target in relevant for watch, relevant in self.watches),
+        )
+
+    def move_at(self, c: Contingent, t: float, src: str, dst: str, n: float) -> None:
+        """Move ``n`` of ``c``'s units at time ``t`` (a detachment may write its moves after the fact)."""
+        self.ledger.move(t, c.target, src, dst, n)
+        c.where[src] = c.where.get(src, 0.0) - n
+        c.where[dst] = c.where.get(dst, 0.0) + n
+
+    def squadron(self, c: Contingent, country, failures) -> Squadron:
+        """The ships of an outside navy's contingent under the Montreux rules (:mod:`sim.model.montreux`).
+
+        The ``j``-th squadron to arrive takes the golden-ratio phase ``frac(j x 0.618) x P`` of the
+        common Montreux clock, so the stays of all outside navies spread over the cycle.
+        """
+        rules = self.params.montreux
+        j = self.squadrons
+        self.squadrons += 1
+        return Squadron(
+            self.env, self.params.montreux, c.country, int(round(c.amount)),
+            country.sea.tonnage or self.params.sea.ship_tonnage,
+            lambda src, dst, n: c.move(self, src, dst, n),
+            tonnage_pool=self.black_sea_tonnage if self.plan.tonnage_cap_binds else None,
+            log=self.black_sea_log,
+            failures=failures,
+            streams=lambda generation: self.streams.rng(c.country, "failures", "sea", str(generation)),
+            phase=(j * GOLDEN % 1.0) * (rules.max_stay_days + rules.port_days),
+        )
 
     # --- contingents and shocks -----------------------------------------------------------
     def register(self, country: str, contingents: list[Contingent]) -> None:

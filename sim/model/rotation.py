@@ -12,6 +12,8 @@ Policy (one rule, documented in ``docs/model.md``):
 
 Relief: a unit serves ``tour_days``; the relief comes from a pool of ``ratio`` units, each of which
 needs ``min_dwell_ratio x tour_days`` (and at least the two moves) away from theatre between tours.
+Ships of outside navies sail ``parameters.sea.home_transit_days`` each way inside their tour: they
+serve ``tour - 2 x transit`` on station and are away ``min_dwell_ratio x tour + 2 x transit``.
 Relief overlaps the outgoing unit, so a pool with ``ratio >= 1 + min_dwell_ratio`` leaves no gap; a
 smaller pool leaves gaps of ``dwell - (ratio - 1) x tour_days``.
 """
@@ -44,6 +46,23 @@ def policy(scenario: "Scenario", country: "Country", target: str) -> Optional[Po
     if default is None:
         return None
     return Policy(float(default.tour_days), int(default.ratio))
+
+
+def home_transit_days(params, country: "Country", target: str) -> float:
+    """Days a relief ship of ``country`` sails each way between home and station (outside navies only)."""
+    if target != "sea" or country.littoral:
+        return 0.0
+    return params.sea.home_transit_days
+
+
+def tour_in_place(tour: float, transit: float, dwell_ratio: float, move: float = 0.0) -> tuple[float, float]:
+    """Days of a tour spent in place, and days away between two stays in place.
+
+    A tour of ``tour`` days counts the passage out and back (``transit`` each way); the unit then
+    needs ``dwell_ratio x tour`` at home, at least its two moves.
+    """
+    served = max(0.0, tour - 2.0 * transit)
+    return served, max(dwell_ratio * tour + 2.0 * transit, 2.0 * move)
 
 
 def relief_times(tour: float, ratio: int, dwell: float, start: float, horizon: float):
