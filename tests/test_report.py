@@ -163,3 +163,12 @@ def test_compare_report_names_both_scenarios_their_questions_and_the_significant
     significant = [r for r in rows if r["diff_low"] and (float(r["diff_low"]) > 0 or float(r["diff_high"]) < 0)]
     assert html.count('<tr class="significant">') == len(significant[:60])
     assert html.count('src="data:image/png;base64,') == len(list(out.glob("*.png")))
+
+
+def test_an_audit_table_keeps_the_top_rows_of_every_component(tmp_path):
+    rows = [[f"p{i}", comp, 1.0 - i / 100] for comp in ("sky", "sea", "land", "regeneration") for i in range(30)]
+    _csv(tmp_path / "audit.csv", ["parameter", "component", "mu_star"], rows)
+    html = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "First 60 of 120 rows (the first 15 per component)" in html
+    for comp in ("sky", "sea", "land", "regeneration"):
+        assert html.count(f'<td class="text">{comp}</td>') == 15

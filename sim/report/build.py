@@ -56,6 +56,10 @@ HEADLINE_CSV = {
 SORT_BY = {"levers.csv": "gain"}
 """Tables shown in another order than the file's: the levers that matter most first."""
 
+PER = {"audit.csv": "component"}
+"""Tables capped per group rather than overall: an audit's ranking of every component."""
+
+
 SKIP_CSV = {"coverage.csv", "timeline.csv", "shortfall.csv", "trained.csv"}
 """Run series: summarised in the headline and pictures, listed among the files, not tabled."""
 
@@ -152,7 +156,7 @@ def _tables(folder: Path, names: tuple[str, ...], kind: str) -> list[fl.Table]:
         path = folder / name
         if not path.is_file():
             continue
-        table = fl.read_table(path, max_rows=60, sort_by=SORT_BY.get(name))
+        table = fl.read_table(path, max_rows=60, sort_by=SORT_BY.get(name), per=PER.get(name))
         if kind in ("sweep", "levers") and name == "results.csv":
             keep = [i for i, c in enumerate(table.columns) if not c.endswith(SWEEP_DETAIL)]
             table = fl.Table(table.name, [table.columns[i] for i in keep], [[r[i] for i in keep] for r in table.rows], table.total)

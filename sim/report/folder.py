@@ -149,12 +149,15 @@ def fmt_cell(text: str) -> str:
     return f"{x:.4g}"
 
 
-def read_table(path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True, sort_by: str | None = None) -> Table:
+def read_table(
+    path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True, sort_by: str | None = None, per: str | None = None
+) -> Table:
     """Read a CSV file for display: the first ``max_rows`` rows, columns empty in every shown row dropped.
 
     Where the file has ``X_low``/``X_high`` interval columns, a ``significant``
     column says whether the interval excludes 0. ``sort_by`` names a numeric
-    column to order the rows by, largest first (before the cap).
+    column to order the rows by, largest first (before the cap). ``per`` names
+    a column (``component``) whose every value keeps its first rows, sharing the cap.
     """
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
@@ -166,6 +169,20 @@ def read_table(path: Path, max_rows: int = MAX_ROWS, drop_empty: bool = True, so
         k = header.index(sort_by)
         raw.sort(key=lambda r: -(_float(r[k]) or 0.0) if k < len(r) else 0.0)
         note = f"largest {sort_by} first"
+    if per in header and raw:
+        k = header.index(per)
+        groups = list(dict.fromkeys(r[k] for r in raw if k < len(r)))
+        each = max(1, max_rows // max(1, len(groups)))
+        seen: dict[str, int] = {}
+        kept = []
+        for r in raw:
+            g = r[k] if k < len(r) else ""
+            if seen.get(g, 0) < each:
+                seen[g] = seen.get(g, 0) + 1
+                kept.append(r)
+        if len(kept) < len(raw):
+            note = f"the first {each} per {per}"
+        raw = kept
     flags = any(c.endswith("_low") and c[:-4] + "_high" in header for c in header)
     rows: list[list[str]] = []
     for row in raw[:max_rows]:
