@@ -8,3 +8,4 @@ coalition-sim run scenarios/baseline.yaml
 for sweep in backstop_ladder leave_one_out sky_aircraft_backstop; do
   coalition-sim sweep "sweeps/$sweep.yaml" --quiet
 done
+coalition-sim levers scenarios/baseline.yaml --reps 40 --shapley --quiet

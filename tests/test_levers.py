@@ -70,7 +70,7 @@ def test_each_gain_is_the_difference_of_two_separate_runs(table):
         ran += 1
         other = by_run(edited)
         for c in scn.components:
-            assert t.gains[name][c] == gain(base[c], other[c])  # exactly: common random numbers, same replications
+            assert t.gains[name][c] == gain(Metric("mean_coverage"), base[c], other[c])  # exactly: common random numbers, same replications
             assert t.gains[name][c].value == other[c].mean() and t.gains[name][c].baseline == base[c].mean()
     assert ran >= 7
 

@@ -27,23 +27,6 @@ def _fail(lines: list[str]) -> NoReturn:
     raise typer.Exit(2)
 
 
-def parse_deadlines(text: Optional[str], horizon: int) -> tuple[list[int], list[str]]:
-    """``--deadlines 90,180,365`` as days (default: 90, 180, 365 and the horizon's last day, within it)."""
-    if text is None:
-        return sorted({d for d in (90, 180, 365) if d < horizon} | {horizon - 1}), []
-    days, problems = [], []
-    for part in text.split(","):
-        try:
-            d = int(part.strip())
-        except ValueError:
-            problems.append(f"--deadlines: expected whole days separated by commas, got {part.strip()!r}")
-            continue
-        if not 0 <= d < horizon:
-            problems.append(f"--deadlines: expected days from 0 to {horizon - 1} (the horizon), got {d}")
-        days.append(d)
-    return sorted(set(days)), problems
-
-
 def levers_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
     reps: Optional[int] = typer.Option(None, "--reps", min=2, help="replications per lever (default: the file's)"),
@@ -59,10 +42,11 @@ def levers_command(
     shapley: bool = typer.Option(False, "--shapley", help="also exact Shapley values across up to six levers"),
     levers: Optional[str] = typer.Option(None, "--levers", help="levers to run, e.g. all_approve,all_enablers "
                                          "(default: all; with --shapley: those to split, else the six largest)"),
-    metric: str = typer.Option("mean_coverage", "--metric", help="mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY> or gap_days"),
+    metric: str = typer.Option("mean_coverage", "--metric", help="an outcome: mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY>, gap_days, foc_day_median, ..."),
     write_report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
     """Why coverage falls short: re-simulate with each cause removed (levers.csv, levers.png)."""
+    from .. import outcomes
     from ..errors import ScenarioError
     from ..library import resolve
     from ..output import check_target, default_folder
@@ -85,10 +69,15 @@ def levers_command(
         problems.append("--scheduler: expected --executor dask as well")
     try:
         Metric(metric)
+        if shapley and not Metric(metric).linear:
+            problems.append(f"--metric: {metric} is a median; --shapley needs a mean or a probability")
     except UnknownMetric as exc:
         problems.append(f"--metric: {exc}")
-    days, bad = parse_deadlines(deadlines, scn.horizon_days)
-    problems += bad
+    try:
+        days = outcomes.deadlines_for(scn, outcomes.parse_deadlines(deadlines, scn.horizon_days))
+    except ValueError as exc:
+        problems.append(str(exc))
+        days = ()
     names = None
     if levers is not None:
         names = [n.strip() for n in levers.split(",") if n.strip()]

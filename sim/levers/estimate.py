@@ -1,30 +1,58 @@
-"""Outcomes by name and paired gains with 95% intervals: the one place levers read numbers.
+"""Outcomes by name and paired gains with 95% intervals, read through :mod:`sim.outcomes`.
 
-The metric names are those of :mod:`sim.audit.metric` (``mean_coverage``,
-``p_ioc_by_<D>``, ``p_foc_by_<D>``, ``gap_days``), computed per replication
-from the sweep engine's per-replication arrays. A gain is the mean of the
-paired differences (lever minus baseline, replication by replication under
-common random numbers) with mean +- 1.96 standard errors of those
-differences; a shift that is the same in every replication has an interval
+A metric is any outcome of :mod:`sim.outcomes` (``mean_coverage``,
+``p_ioc_by_<D>``, ``p_foc_by_<D>``, ``gap_days``, ``ioc_day_median``, ...),
+computed per replication from the sweep engine's per-replication arrays. A
+gain is the lever's outcome minus the baseline's over the same replications
+(common random numbers) with the outcome's paired 95% interval: paired t for
+means, the paired-proportion interval for probabilities, a paired bootstrap
+for medians. A shift that is the same in every replication has an interval
 collapsed on it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ..audit.metric import Metric, UnknownMetric
+from .. import outcomes
+from ..sweep.worker import METRICS
 
 __all__ = ["Gain", "Metric", "UnknownMetric", "gain", "per_rep"]
 
-Z95 = 1.959963984540054
+LOWER_IS_BETTER = frozenset({"gap_days", "longest_gap", "ioc_day", "foc_day"})
+
+
+class UnknownMetric(ValueError):
+    """A metric name that is not an outcome of :mod:`sim.outcomes`."""
+
+
+class Metric:
+    """An outcome by name, and which way is better."""
+
+    def __init__(self, name: str):
+        """Look ``name`` up in :mod:`sim.outcomes` (raises :class:`UnknownMetric`)."""
+        try:
+            self.outcome = outcomes.outcome(name)
+        except ValueError as exc:
+            raise UnknownMetric(str(exc)) from None
+        self.name = name
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Coverage and the chance of a milestone are better high; days and gaps are better low."""
+        return self.outcome.name not in LOWER_IS_BETTER
+
+    @property
+    def linear(self) -> bool:
+        """Whether the aggregate is a mean over replications (so Shapley values can be taken per replication)."""
+        return self.outcome.kind != "median"
 
 
 class Gain(NamedTuple):
-    """A lever's effect on one component: baseline and lever means, the gain and its interval."""
+    """A lever's effect on one component: baseline and lever aggregates, the gain and its interval."""
 
     baseline: float
     value: float
@@ -35,13 +63,21 @@ class Gain(NamedTuple):
 
 def per_rep(metric: Metric, values: np.ndarray) -> np.ndarray:
     """The metric per replication from a (metrics, reps) array ordered as the sweep's ``METRICS``."""
-    return np.asarray(metric.per_rep(values), dtype=float)
+    return metric.outcome.values(dict(zip(METRICS, np.asarray(values, dtype=float))))
 
 
-def gain(baseline: np.ndarray, lever: np.ndarray) -> Gain:
+def _num(x: Optional[float]) -> float:
+    return math.nan if x is None else float(x)
+
+
+def gain(metric: Metric, baseline: np.ndarray, lever: np.ndarray) -> Gain:
     """Paired gain of ``lever`` over ``baseline`` (per-replication values of the same replications)."""
-    base, value = np.asarray(baseline, dtype=float), np.asarray(lever, dtype=float)
-    d = value - base
-    mean = float(d.mean())
-    half = Z95 * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else 0.0
-    return Gain(float(base.mean()), float(value.mean()), mean, mean - half, mean + half)
+    o = metric.outcome
+    diff, low, high = o.paired(baseline, lever)
+    return Gain(_num(o.estimate(baseline)), _num(o.estimate(lever)), _num(diff), _num(low), _num(high))
+
+
+def mean_gain(values: np.ndarray) -> Gain:
+    """Mean of per-replication values (a Shapley value) with its paired t interval; baseline 0."""
+    diff, low, high = outcomes.outcome("mean_coverage").paired(np.zeros(len(values)), values)
+    return Gain(0.0, _num(diff), _num(diff), _num(low), _num(high))

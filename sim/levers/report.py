@@ -12,6 +12,8 @@ from .run import LeverTable
 
 COLUMNS = ["lever", "component", "baseline", "value", "gain", "gain_low", "gain_high"]
 SHAPLEY_COLUMNS = COLUMNS + ["share"]
+SHOWN = 15
+"""Levers drawn per component in levers.png (the largest effects; levers.csv has them all)."""
 
 
 def _f(x) -> str:
@@ -102,24 +104,29 @@ def terminal_table(table: LeverTable, top: int = 5) -> str:
     if table.shapley is not None:
         lines.append(f"Shapley split of the gain of {' + '.join(table.shapley_levers)} together:")
         for comp in table.components:
-            parts = ", ".join(f"{n} {table.shapley[n][comp][1]:.0%}" for n in table.shapley_levers)
+            parts = ", ".join(f"{n} {round(table.shapley[n][comp][1], 2) + 0.0:.0%}" for n in table.shapley_levers)
             g = table.shapley[table.shapley_levers[0]][comp][0]
             lines.append(f"  {comp:<13} {g.baseline:.3f} -> {g.value:.3f}: {parts}")
     return "\n".join(lines)
 
 
 def draw(table: LeverTable, path: Path) -> Path:
-    """``levers.png``: a tornado per component, each lever's gain with its 95% interval."""
+    """``levers.png``: a tornado per component, each lever's gain with its 95% interval (levers that change nothing left out)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     comps = table.components
-    n = max(1, max(len(ranked(table, c)) for c in comps))
+
+    def shown(comp):  # the levers that moved this component, largest first, at most SHOWN
+        rows = [(n, g) for n, g in ranked(table, comp) if g.gain != 0 or g.low != 0 or g.high != 0]
+        return sorted(rows, key=lambda r: -abs(r[1].gain))[:SHOWN]
+
+    n = max(1, max(len(shown(c)) for c in comps))
     fig, axes = plt.subplots(1, len(comps), figsize=(4.2 * len(comps), 0.32 * n + 1.6), squeeze=False)
     for ax, comp in zip(axes[0], comps):
-        rows = ranked(table, comp)[::-1]
+        rows = shown(comp)[::-1]
         y = range(len(rows))
         gains = [g.gain for _, g in rows]
         err = [[g.gain - g.low for _, g in rows], [g.high - g.gain for _, g in rows]]

@@ -30,7 +30,7 @@ from ..sweep.run import Progress, SweepOutcome, run_sweep
 from ..sweep.spec import Parameter, Point, Sweep, SweepSpec
 from ..sweep.worker import METRICS
 from . import edits
-from .estimate import Gain, Metric, gain, per_rep
+from .estimate import Gain, Metric, gain, mean_gain, per_rep
 
 POINTS = "points"
 SHAPLEY_POINTS = "shapley"
@@ -153,14 +153,14 @@ def run_levers(
     values, outcome = run_points(sweep, Path(folder) / POINTS, executor, resume=resume, progress=progress)
     comps = scn.components
     base = {c: per_rep(m, values[BASELINE][c]) for c in comps}
-    gains = {name: {c: (gain(base[c], per_rep(m, values[name][c])) if name in values else None) for c in comps}
+    gains = {name: {c: (gain(m, base[c], per_rep(m, values[name][c])) if name in values else None) for c in comps}
              for name in names}
     extras = [Metric(f"p_{kind}_by_{d}") for d in deadlines for kind in ("ioc", "foc")]
-    extra = {name: {c: {e.name: gain(per_rep(e, values[BASELINE][c]), per_rep(e, values[name][c])) for e in extras}
+    extra = {name: {c: {e.name: gain(e, per_rep(e, values[BASELINE][c]), per_rep(e, values[name][c])) for e in extras}
                     for c in comps} for name, _ in runs}
     table = LeverTable(
         scenario=scn.name, metric=m, reps=reps, seed=seed, components=comps, levers=names, gains=gains,
-        baseline={c: float(base[c].mean()) for c in comps}, extra=extra,
+        baseline={c: gain(m, base[c], base[c]).baseline for c in comps}, extra=extra,
         timings={"levers_s": round(outcome.run_s, 2), "levers_run": len(runs), "levers_idle": len(idle),
                  "replications_run": outcome.reps_run, "executor": executor.describe()},
     )
@@ -174,10 +174,14 @@ def run_levers(
 
 
 def top_levers(table: LeverTable, k: int) -> list[str]:
-    """The ``k`` levers with the largest gain (in the better direction) on any component."""
+    """The ``k`` cause levers with the largest gain (in the better direction) on any component.
+
+    Per-country levers are left to ``--levers``: each is a part of ``all_approve``, and a split
+    between a whole and its part says little.
+    """
     sign = 1.0 if table.metric.higher_is_better else -1.0
     best = {name: max(sign * g.gain for g in comps.values()) for name, comps in table.gains.items()
-            if all(g is not None for g in comps.values())}
+            if name in edits.CAUSE_LEVERS and all(g is not None for g in comps.values())}
     return [name for name, _ in sorted(best.items(), key=lambda kv: -kv[1])[:k]]
 
 
@@ -195,6 +199,8 @@ def shapley_split(scenario_file, scn, names, m: Metric, reps, seed, folder, exec
     """
     if not 1 <= len(names) <= MAX_SHAPLEY:
         raise ScenarioError([f"--levers: expected 1 to {MAX_SHAPLEY} levers for --shapley, got {len(names)}"])
+    if not m.linear:
+        raise ScenarioError([f"--metric: {m.name} is a median; --shapley needs a mean or a probability"])
     subsets = coalitions(names)
     distinct: dict[str, int] = {}
     labelled: list[tuple[str, Scenario]] = []
@@ -215,7 +221,7 @@ def shapley_split(scenario_file, scn, names, m: Metric, reps, seed, folder, exec
         phi = shapley(v)  # (k, reps)
         total = float((v[-1] - v[0]).mean())
         for j, name in enumerate(names):
-            g = gain(np.zeros(reps), phi[j])
+            g = mean_gain(phi[j])
             share = g.gain / total if total != 0 else float("nan")
             out[name][comp] = (Gain(float(v[0].mean()), float(v[-1].mean()), g.gain, g.low, g.high), share)
     return out, {"shapley_s": round(outcome.run_s, 2), "shapley_runs": len(labelled)}
