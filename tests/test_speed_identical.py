@@ -230,3 +230,40 @@ def test_gaps_and_reliefs_with_and_without_aircraft_keep_their_days(make, monkey
     assert fingerprint(fast) == fingerprint(plain)
     land = plain.coverage[:, scn.components.index("land"), 100:]
     assert (land < 1).any() and (land == 1).any()  # B's gaps come and go
+
+
+# --- the ledger's log and the gates' watchers ---------------------------------------------------
+
+def test_the_ledger_spells_its_log_out_as_one_entry_per_row_in_order():
+    from sim.model.ledger import Ledger
+
+    ledger = Ledger(["sky"])
+    ledger.add(0.0, "sky", "not_approved", 4.0)
+    ledger.move(1.5, "sky", "not_approved", "moving", 3.0)
+    ledger.move(2.25, "sky", "moving", "in_place", 3.0)
+    ledger.add(3.0, "sky", "not_approved", -1.0)
+    times, rows, deltas = ledger.log_arrays()
+    r = ledger.rows
+    assert times.tolist() == [0.0, 1.5, 1.5, 2.25, 2.25, 3.0]
+    assert rows.tolist() == [r["sky", "not_approved"], r["sky", "not_approved"], r["sky", "moving"],
+                             r["sky", "moving"], r["sky", "in_place"], r["sky", "not_approved"]]
+    assert deltas.tolist() == [4.0, -3.0, 3.0, -3.0, 3.0, -1.0]
+    assert rows.dtype == np.int64 and ledger.amount("sky", "in_place") == 3.0
+
+
+def notify_every_watch_for_ever(world, t, target):
+    """Reference: every ledger move asks every watch, open or not."""
+    for watch, relevant in world.watches:
+        if target is None or target in relevant:
+            watch.update()
+
+
+@pytest.mark.parametrize("name", ["baseline", "sky-sea-first"])
+def test_forgetting_opened_gates_changes_no_number(name, monkeypatch):
+    from sim.model.replication import World
+
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    fast = sim.run(scn, reps=6, seed=8)
+    assert not np.isnan(fast.phase_open).all()
+    monkeypatch.setattr(World, "_notify", notify_every_watch_for_ever)
+    assert fingerprint(fast) == fingerprint(sim.run(scn, reps=6, seed=8))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+import numpy as np
+
 STATES: tuple[str, ...] = (
     "not_approved",  # undecided, declined, or condition not met
     "phase_wait",  # approved, waiting for its component to open
@@ -25,7 +27,12 @@ STATES: tuple[str, ...] = (
 
 
 class Ledger:
-    """Live amounts per (target, state) and the event log of their changes."""
+    """Live amounts per (target, state) and the event log of their changes.
+
+    Each change is logged as one tuple ``(time, from_row, to_row, amount)`` (``from_row`` -1 for
+    units added); :meth:`log_arrays` spells the log out as one (time, row, delta) entry per row
+    touched, the source's before the destination's, in the order the changes happened.
+    """
 
     def __init__(self, targets: Iterable[str]):
         self.targets = tuple(targets)
@@ -34,9 +41,7 @@ class Ledger:
             for state in STATES:
                 self.rows[(target, state)] = len(self.rows)
         self.live = [0.0] * len(self.rows)
-        self.times: list[float] = []
-        self.row_log: list[int] = []
-        self.deltas: list[float] = []
+        self.log: list[tuple[float, int, int, float]] = []
         self.listeners: list[Callable[[float, str], None]] = []
 
     def row(self, target: str, state: str) -> int:
@@ -49,9 +54,7 @@ class Ledger:
             return
         r = self.rows[(target, state)]
         self.live[r] += amount
-        self.times.append(t)
-        self.row_log.append(r)
-        self.deltas.append(amount)
+        self.log.append((t, -1, r, amount))
         for listener in self.listeners:
             listener(t, target)
 
@@ -59,15 +62,29 @@ class Ledger:
         """Move ``amount`` units of ``target`` from state ``src`` to ``dst`` at time ``t``."""
         if amount == 0:
             return
-        a, b = self.rows[(target, src)], self.rows[(target, dst)]
-        self.live[a] -= amount
-        self.live[b] += amount
-        self.times += (t, t)
-        self.row_log += (a, b)
-        self.deltas += (-amount, amount)
+        rows, live = self.rows, self.live
+        a, b = rows[(target, src)], rows[(target, dst)]
+        live[a] -= amount
+        live[b] += amount
+        self.log.append((t, a, b, amount))
         for listener in self.listeners:
             listener(t, target)
 
     def amount(self, target: str, state: str) -> float:
         """Units of ``target`` in ``state`` now."""
         return self.live[self.rows[(target, state)]]
+
+    def log_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The log as ``(times, rows, deltas)``: a move is -amount on its source row, then +amount on its destination."""
+        if not self.log:
+            return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
+        log = np.array(self.log, dtype=float)
+        moved = log[:, 1] >= 0
+        counts = 1 + moved
+        to = np.cumsum(counts) - 1
+        fro = to[moved] - 1
+        rows = np.empty(to[-1] + 1, dtype=np.int64)
+        deltas = np.empty(to[-1] + 1)
+        rows[to], deltas[to] = log[:, 2], log[:, 3]
+        rows[fro], deltas[fro] = log[moved, 1], -log[moved, 3]
+        return np.repeat(log[:, 0], counts), rows, deltas

@@ -277,9 +277,16 @@ class World:
         self.backstop.set(level)
 
     def _notify(self, t: float, target: str | None) -> None:
+        opened = False
         for watch, relevant in self.watches:
-            if target is None or target in relevant:
+            if watch.done:
+                opened = True
+            elif target is None or target in relevant:
                 watch.update()
+        if opened:  # stop watching gates that opened; with none left, stop listening to the ledger
+            self.watches = [(w, r) for w, r in self.watches if not w.done]
+            if not self.watches:
+                self.ledger.listeners = [f for f in self.ledger.listeners if f != self._notify]
 
     # --- build ----------------------------------------------------------------------------
     def build(self) -> None:
@@ -334,12 +341,13 @@ class World:
             if c.detachment is not None:
                 c.detachment.advance(self.horizon)  # failures and repairs played lazily, up to the horizon
         ledger = self.ledger
+        times, row_log, deltas = ledger.log_arrays()
         return Trace(
             targets=ledger.targets,
             rows=ledger.rows,
-            times=np.asarray(ledger.times, dtype=float),
-            row_log=np.asarray(ledger.row_log, dtype=np.int64),
-            deltas=np.asarray(ledger.deltas, dtype=float),
+            times=times,
+            row_log=row_log,
+            deltas=deltas,
             level_changes=self.backstop.changes,
             contingents=self.contingents,
             phase_open={c: g.opened_at for c, g in self.gates.items()},
