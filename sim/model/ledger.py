@@ -74,6 +74,21 @@ class Ledger:
         """Units of ``target`` in ``state`` now."""
         return self.live[self.rows[(target, state)]]
 
+    @property
+    def times(self) -> np.ndarray:
+        """Time of each log entry (see :meth:`log_arrays`)."""
+        return self.log_arrays()[0]
+
+    @property
+    def row_log(self) -> np.ndarray:
+        """Row of each log entry (see :meth:`log_arrays`)."""
+        return self.log_arrays()[1]
+
+    @property
+    def deltas(self) -> np.ndarray:
+        """Change of each log entry (see :meth:`log_arrays`)."""
+        return self.log_arrays()[2]
+
     def log_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The log as ``(times, rows, deltas)``: a move is -amount on its source row, then +amount on its destination."""
         if not self.log:
