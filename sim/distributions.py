@@ -110,7 +110,9 @@ class Lognormal(_Dist):
 
     dist: Literal["lognormal"]
     median: Annotated[float, Field(gt=0)]
-    sigma: NonNegative
+    sigma: Annotated[float, Field(ge=0, le=10)] = Field(
+        description="log-scale spread; above 10 the draws span hundreds of orders of magnitude"
+    )
 
     def quantile(self, u: float) -> float:
         if self.sigma == 0:
