@@ -1,4 +1,5 @@
-"""Coverage over time: one panel per component, mean line with a p05-p95 band."""
+"""Coverage over time: per component, the mean with its p05-p95 band, and beside it the share of
+replications holding IOC and FOC each day (outcomes are often two-peaked: a mean hides that)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ def coverage_figure(run: RunFiles):
     comps = run.components
     s = run.summary
     ioc, foc = s["thresholds"]["ioc"], s["thresholds"]["foc"]
-    fig, axes = plt.subplots(len(comps), 1, figsize=(9, 1.9 * len(comps) + 0.8), sharex=True, squeeze=False)
+    holds = all("p_ioc" in run.coverage[c] for c in comps)
+    fig, axes = plt.subplots(len(comps), 2 if holds else 1, figsize=(14 if holds else 9, 1.9 * len(comps) + 0.8),
+                             sharex=True, squeeze=False, gridspec_kw={"width_ratios": [3, 2]} if holds else None)
     days = np.arange(s["horizon_days"])
     events = run.scenario.get("events", [])
     for ax, comp in zip(axes[:, 0], comps):
@@ -30,12 +33,16 @@ def coverage_figure(run: RunFiles):
             day = info[key]["median"]
             if day is not None:
                 y = ioc if label == "IOC" else foc
-                ax.plot([day], [y], marker="o", color="black", markersize=5, zorder=5)
-                ax.annotate(f"{label} d{day:.0f}", (day, y), textcoords="offset points", xytext=(4, -11), fontsize=8)
-        opened = info.get("opens_day", {}).get("median")
+                ax.plot([day], [y], marker="o", color="black", markersize=5, zorder=5,
+                        label="median day IOC / FOC first reached, across replications" if label == "IOC" else None)
+                ax.annotate(f"{label} median d{day:.0f} ({info[key]['reached']:.0%} reach it)", (day, y),
+                            textcoords="offset points", xytext=(4, -11), fontsize=7)
+        opens = info.get("opens_day", {})
+        opened = opens.get("median")
         if opened:
             ax.axvline(opened, color=colour, linestyle="-.", linewidth=1)
-            ax.annotate("opens", (opened, 1.02), fontsize=7, color=colour, ha="center", annotation_clip=False)
+            ax.annotate(f"opens (median d{opened:.0f}; in {opens.get('reached', 1):.0%} of replications)", (opened, 1.02),
+                        fontsize=7, color=colour, ha="left", annotation_clip=False)
         for ev in events:
             day = ev.get("day", ev.get("start_day"))
             if day is None or not _concerns(ev, comp):
@@ -55,10 +62,23 @@ def coverage_figure(run: RunFiles):
             twin.legend(loc="center right", fontsize=7, frameon=False)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel(comp)
-        ax.text(0.995, 0.05, f"mean {info['mean_coverage']:.2f}", transform=ax.transAxes, ha="right", fontsize=8)
+        ax.text(0.995, 0.05, f"mean over days 0-{s['horizon_days'] - 1}: {info['mean_coverage']:.2f}",
+                transform=ax.transAxes, ha="right", fontsize=8)
         ax.grid(alpha=0.2)
+        if holds:
+            right = axes[comps.index(comp), 1]
+            c = run.coverage[comp]
+            right.plot(days, c["p_ioc"], color=colour, linewidth=1.6, linestyle=":", label=f"P(coverage >= IOC {ioc:g})")
+            right.plot(days, c["p_foc"], color=colour, linewidth=1.6, linestyle="--", label=f"P(coverage >= FOC {foc:g})")
+            right.set_ylim(0, 1.05)
+            right.set_ylabel("share of replications", fontsize=8)
+            right.grid(alpha=0.2)
+            right.legend(loc="center right", fontsize=7, frameon=False)
     axes[0, 0].legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
     axes[-1, 0].set_xlabel("days from ceasefire")
+    if holds:
+        axes[0, 1].set_title("probability of holding IOC / FOC that day", fontsize=9)
+        axes[-1, 1].set_xlabel("days from ceasefire")
     fig.suptitle(
         f"{s['scenario']}: coverage of each component ({s['replications']} replications, US backstop {s['us_backstop']})",
         fontsize=11,

@@ -67,6 +67,9 @@ def read_run(folder: Path) -> RunFiles:
             d = int(r["day"])
             for k in ("mean", "p05", "p50", "p95"):
                 cov[r["component"]][k][d] = float(r[k])
+            for k in ("p_ioc", "p_foc"):  # share of replications at or above IOC / FOC (newer runs)
+                if r.get(k) not in (None, ""):
+                    cov[r["component"]].setdefault(k, np.full(H, np.nan))[d] = float(r[k])
             seen.add((d, r["component"]))
         if len(seen) != H * len(comps):
             raise ValueError(f"{len(seen)} of {H} days x {len(comps)} components: the file is incomplete")
