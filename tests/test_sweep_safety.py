@@ -217,3 +217,39 @@ def test_workers_end_when_the_main_process_is_killed(tmp_path, executor):
         if main.poll() is None:
             main.kill()
             main.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_ctrl_c_stops_a_pool_sweep_and_its_workers_at_once(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(dict(SCENARIO, horizon_days=400), sort_keys=False))
+    (tmp_path / "long.yaml").write_text(yaml.safe_dump({
+        "base": "tiny.yaml", "replications": 100000, "seed": 1, "parameters": {"us_backstop.level": ["none", "guarantee"]},
+    }))
+    main = subprocess.Popen(
+        [sys.executable, "-m", "sim", "sweep", "long.yaml", "--workers", "2", "--out", "out", "--quiet", "--no-plots"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    kids: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kids) < 3:
+            time.sleep(0.3)
+            kids = children(main.pid)
+        assert len(kids) >= 2, "the sweep never started its workers"
+        time.sleep(1.0)
+        sent = time.monotonic()
+        main.send_signal(signal.SIGINT)
+        _, err = main.communicate(timeout=60)
+        print(f"sweep: exit {main.returncode} {time.monotonic() - sent:.2f} s after Ctrl-C")
+        assert main.returncode == 130 and "--resume" in err and "Traceback" not in err
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(is_running(k) for k in kids):
+            time.sleep(0.2)
+        assert [k for k in kids if is_running(k)] == []
+    finally:
+        for k in kids:
+            if is_running(k):
+                os.kill(k, signal.SIGKILL)
+        if main.poll() is None:
+            main.kill()
+            main.wait()

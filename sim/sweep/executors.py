@@ -138,6 +138,16 @@ class PoolExecutor(_Windowed):
         """Stop the workers (pending tasks are cancelled)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def __exit__(self, exc_type, *rest) -> None:
+        if exc_type is None or issubclass(exc_type, Exception):
+            self.close()
+            return
+        # interrupted (Ctrl-C, SIGTERM): what the workers are computing will not be recorded, so
+        # stop them now instead of waiting up to a task's length for them to finish
+        for proc in list(getattr(self._pool, "_processes", {}).values()):
+            proc.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
 
 def _local_worker_config() -> dict:
     """Dask settings for the workers of a LocalCluster this executor starts.
