@@ -89,13 +89,24 @@ def _markers(replaces: str | Iterable[str]) -> tuple[str, ...]:
     return (replaces,) if isinstance(replaces, str) else tuple(replaces)
 
 
+PICTURES = frozenset({
+    "coverage.png", "timeline.png", "shortfall.png", "trained.png",  # a run
+    "line.png", "heatmap.png", "tornado.png", "sensitivity.png",  # a sweep
+    "compare.png", "levers.png", "audit.png",
+})
+"""Pictures the tool draws. A folder holding nothing else is an earlier output whose data files were not
+kept: the committed gallery (``plots/baseline/`` and the like) keeps its pictures, not its CSV and JSON."""
+
+
 def _ours(folder: Path, markers: tuple[str, ...]) -> bool:
-    """True if ``folder`` is empty or holds one of the marker files (an earlier output of this kind)."""
+    """True if ``folder`` is empty, holds one of the marker files, or holds only pictures the tool draws."""
     try:
         entries = list(folder.iterdir())
     except OSError:
         return False
-    return not entries or any((folder / m).is_file() for m in markers)
+    if not entries or any((folder / m).is_file() for m in markers):
+        return True
+    return all(e.name in PICTURES and e.is_file() and not e.is_symlink() for e in entries)
 
 
 def check_target(target: str | Path, replaces: str | Iterable[str] = ()) -> Path:

@@ -257,3 +257,22 @@ def test_a_scenario_name_cannot_escape_plots(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (work / "plots" / "x" / "summary.json").is_file()
     assert not (tmp_path / "x").exists() and not (tmp_path / "a" / "x").exists()
+
+
+def test_a_folder_of_the_tools_pictures_only_is_an_earlier_output(tmp_path):
+    """A fresh clone's plots/baseline/ holds committed pictures without their CSV and JSON: run may replace it."""
+    from sim.output import check_target, write_aside
+
+    gallery = tmp_path / "baseline"
+    gallery.mkdir()
+    (gallery / "coverage.png").write_bytes(b"old")
+    assert check_target(gallery, replaces="summary.json") == gallery
+    with write_aside(gallery, replaces="summary.json") as tmp:
+        (tmp / "summary.json").write_text("{}")
+    assert sorted(p.name for p in gallery.iterdir()) == ["summary.json"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "coverage.png").write_bytes(b"x")
+    (mine / "holiday.png").write_bytes(b"y")
+    with pytest.raises(OutputError):
+        check_target(mine, replaces="summary.json")
