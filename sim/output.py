@@ -154,7 +154,8 @@ def _umask() -> int:
     return mask
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_exists(pid: int) -> bool:
+    """True if the kernel knows process ``pid`` (one we may not signal counts as existing)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -169,7 +170,7 @@ def _sweep_leftovers(parent: Path, name: str) -> None:
     for prefix in (_TMP.format(name=name), _OLD.format(name=name)):
         for path in parent.glob(f"{glob_escape(prefix)}*"):
             pid = path.name[len(prefix) :].split("-", 1)[0]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+            if pid.isdigit() and not pid_exists(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
 
 

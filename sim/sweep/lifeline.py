@@ -16,6 +16,8 @@ import threading
 import time
 from typing import Optional
 
+from ..output import pid_exists
+
 INTERVAL_S = 0.2
 
 
@@ -37,13 +39,7 @@ def is_running(pid: int, token: Optional[str] = None) -> bool:
     except FileNotFoundError:
         return False
     except OSError:  # no /proc: ask the kernel whether the id exists
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return pid_exists(pid)
     if fields[0] in (b"Z", b"X"):
         return False
     return token is None or fields[19].decode() == token
