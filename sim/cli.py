@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
+from .cli_common import fail_lines
 from .errors import ScenarioError
 
 app = typer.Typer(
@@ -24,11 +25,9 @@ app = typer.Typer(
 )
 
 
-def fail(exc: ScenarioError) -> None:
+def fail(exc: ScenarioError) -> NoReturn:
     """Print every problem on its own line and exit with status 2."""
-    for line in exc.problems:
-        typer.echo(line, err=True)
-    raise typer.Exit(2)
+    fail_lines(exc.problems)
 
 
 def warn(line: str) -> None:
@@ -51,7 +50,8 @@ def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
     reps: Optional[int] = typer.Option(None, "--reps", min=1, help="replications (default: the file's)"),
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="random seed (default: the file's)"),
-    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario name>/)"),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="output folder (default: plots/<scenario name>/; with --set: plots/<name>-set-<changes>/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write CSV and JSON only"),
     sets: Optional[list[str]] = typer.Option(
         None, "--set", metavar="PATH=VALUE",
@@ -67,7 +67,7 @@ def run(
     from .library import resolve
     from .memory import check_run
     from .run_progress import run_progress
-    from .output import check_target, default_folder, write_aside
+    from .output import changed_name, check_target, default_folder, write_aside
     from .results import RUN_MARKER, summary_table, write_run_files
     from .runner import run as run_scenario
     from .scenario import load_chain
@@ -76,7 +76,7 @@ def run(
     try:
         scn, chain = load_chain(scenario, sets or (), warn=warn)
         days = deadline_option(deadlines, scn.horizon_days)
-        folder = out or default_folder(scn.name)
+        folder = out or default_folder(changed_name(scn.name, sets or ()))
         check_target(folder, replaces=RUN_MARKER)
         n = scn.replications if reps is None else reps
         check_run(scn, n, scn.seed if seed is None else seed, f"--reps {reps}" if reps else f"{scenario}: replications: {n}")

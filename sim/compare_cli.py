@@ -7,11 +7,7 @@ from typing import List, Optional
 
 import typer
 
-
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(2)
+from .cli_common import fail_lines
 
 
 def compare_command(
@@ -37,7 +33,7 @@ def compare_command(
     from .scenario import load_scenario
 
     if len(scenarios) < 2:
-        _fail(["compare: expected a reference scenario and at least one other (REF.yaml OTHER.yaml ...)"])
+        fail_lines(["compare: expected a reference scenario and at least one other (REF.yaml OTHER.yaml ...)"])
     paths = [resolve(s) for s in scenarios]
     loaded, problems = [], []
     for path in paths:
@@ -46,16 +42,16 @@ def compare_command(
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:
-        _fail(problems)
+        fail_lines(problems)
     try:
         days = parse_deadlines(deadlines, min(s.horizon_days for s in loaded))
     except ValueError as exc:
-        _fail([str(exc)])
+        fail_lines([str(exc)])
     folder = out or default_folder("compare-" + "-".join(dict.fromkeys(s.name for s in loaded[:2])))
     try:
         check_target(folder, replaces=MARKER)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     if not quiet:
         n = reps or loaded[0].replications
         typer.echo(f"comparing {len(loaded)} scenarios x {n} replications (same seed and replications)", err=True)

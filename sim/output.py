@@ -85,6 +85,28 @@ def default_folder(name: str, root: str | Path = "plots") -> Path:
     return Path(root) / safe_name(name)
 
 
+def changed_name(name: str, sets: Iterable[str]) -> str:
+    """The default name of a run of ``name`` with ``--set`` changes: never the unchanged scenario's folder.
+
+    The changes are sorted (their order does not change the scenario); a long
+    list is shortened to a digest so two different lists never share a name.
+
+    >>> changed_name("baseline", ["us_backstop.level=guarantee"])
+    'baseline-set-us_backstop.level-guarantee'
+    >>> changed_name("baseline", [])
+    'baseline'
+    """
+    changes = sorted(sets)
+    if not changes:
+        return name
+    text = safe_name("-".join(changes))
+    if len(text) > 60:
+        import hashlib
+
+        text = text[:48].rstrip(".-_") + "-" + hashlib.sha256("\n".join(changes).encode()).hexdigest()[:10]
+    return f"{name}-set-{text}"
+
+
 def _markers(replaces: str | Iterable[str]) -> tuple[str, ...]:
     return (replaces,) if isinstance(replaces, str) else tuple(replaces)
 

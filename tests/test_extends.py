@@ -220,3 +220,20 @@ def test_a_sweep_may_use_a_base_that_extends(files, tmp_path):
 def test_read_chain_keeps_each_layer(files):
     chain = read_chain(files("extends: base.yaml\nseed: 5\n"))
     assert chain.layers[0] == {"seed": 5} and chain.data["seed"] == 5 and chain.data["name"] == "child"
+
+
+def test_a_run_with_sets_never_writes_into_the_unchanged_scenarios_folder(files, monkeypatch):
+    path = files("extends: base.yaml\nname: child\n")
+    monkeypatch.chdir(path.parent)
+    plain = runner.invoke(app, ["run", str(path), "--no-plots", "--quiet"])
+    assert plain.exit_code == 0, plain.output
+    before = (path.parent / "plots" / "child" / "summary.json").read_bytes()
+    changed = ["--set", "us_backstop.level=guarantee", "--set", "countries[A].land.troops=900"]
+    r = runner.invoke(app, ["run", str(path), "--no-plots", "--quiet", *changed])
+    assert r.exit_code == 0, r.output
+    folder = path.parent / "plots" / "child-set-countries-A-.land.troops-900-us_backstop.level-guarantee"
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["us_backstop"] == "guarantee" and sorted(summary["set"]) == sorted(changed[1::2])
+    assert (path.parent / "plots" / "child" / "summary.json").read_bytes() == before
+    again = runner.invoke(app, ["run", str(path), "--no-plots", "--quiet", *changed[2:], *changed[:2]])  # same changes, other order
+    assert again.exit_code == 0 and sorted(p.name for p in (path.parent / "plots").iterdir()) == ["child", folder.name]

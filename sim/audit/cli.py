@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Optional
 
 import typer
 
-from ..sweep.cli import ExecutorKind
+from ..cli_common import Executor, ExecutorKind, Scheduler, Workers, executor_problems, fail_lines, open_executor
 
 
 class MethodKind(str, enum.Enum):
@@ -32,11 +32,6 @@ class OnlyKind(str, enum.Enum):
     sourced = "sourced"
 
 
-def _fail(lines: list[str]) -> NoReturn:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(2)
-
 
 def audit_command(
     scenario: Path = typer.Argument(..., help="scenario YAML file, or a library scenario's name (baseline)"),
@@ -50,9 +45,9 @@ def audit_command(
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario>-audit/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write audit.csv and audit.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no table"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
-    executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor", help="local processes or Dask distributed"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
+    workers: Workers = None,
+    executor: Executor = ExecutorKind.local,
+    scheduler: Scheduler = None,
     resume: bool = typer.Option(False, "--resume", help="keep the points already run in --out and run only the rest"),
     write_report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
 ) -> None:
@@ -60,7 +55,7 @@ def audit_command(
     from ..errors import ScenarioError
     from ..library import resolve
     from ..output import default_folder
-    from ..sweep.executors import ExecutorError, make_executor
+    from ..sweep.executors import ExecutorError
     from ..sweep.progress import progress_bar
     from .analysis import points_needed
     from .metric import Metric, UnknownMetric
@@ -72,14 +67,13 @@ def audit_command(
         problems.append("--samples: expected --method sobol (Morris takes --trajectories)")
     if method is MethodKind.sobol and trajectories is not None:
         problems.append("--trajectories: expected --method morris (Sobol takes --samples)")
-    if scheduler and executor is not ExecutorKind.dask:
-        problems.append("--scheduler: expected --executor dask as well")
+    problems += executor_problems(executor, scheduler)
     try:
         Metric(metric)
     except UnknownMetric as exc:
         problems.append(f"--metric: {exc}")
     if problems:
-        _fail(problems)
+        fail_lines(problems)
     size = (trajectories or 10) if method is MethodKind.morris else (samples or 64)
     scenario = resolve(scenario)
     folder = out or default_folder(f"{scenario.stem}-audit")
@@ -87,7 +81,7 @@ def audit_command(
         check_folder(folder)
         prepared = prepare(scenario, method.value, size, reps, seed, only.value)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     factors, sweep = prepared[1], prepared[3]
     if not quiet:
         n_assumed = sum(f.provenance == "assumption" for f in factors)
@@ -98,10 +92,7 @@ def audit_command(
             f"x {reps} replications",
             err=True,
         )
-    try:
-        ex = make_executor(executor.value, workers, scheduler)
-    except ExecutorError as exc:
-        _fail([f"--executor {executor.value}: {exc}"])
+    ex = open_executor(executor, workers, scheduler)
     try:
         with ex, progress_bar(quiet) as bar:
             result = run_audit(
@@ -120,7 +111,7 @@ def audit_command(
                 prepared=prepared,
             )
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     except (ExecutorError, RuntimeError) as exc:
         typer.echo(f"audit stopped: {exc}; finished points are kept, continue with --resume", err=True)
         raise typer.Exit(1) from None
@@ -178,7 +169,7 @@ def goal_command(
     except paths.PathError as exc:
         problems.append(f"--vary: {exc}")
     if problems:
-        _fail(problems)
+        fail_lines(problems)
     scenario = resolve(scenario)
     folder = out or default_folder(f"{scenario.stem}-goal")
     try:
@@ -188,17 +179,17 @@ def goal_command(
         scn = validate(dict(raw), str(scenario), catalog)
         paths.check(raw, steps)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     except paths.PathError as exc:
-        _fail([f"--vary: {exc}"])
+        fail_lines([f"--vary: {exc}"])
     if tgt.component not in scn.components:
-        _fail([f"--target: expected a component of {scenario} ({', '.join(scn.components)}), got {tgt.component!r}"])
+        fail_lines([f"--target: expected a component of {scenario} ({', '.join(scn.components)}), got {tgt.component!r}"])
     integer = is_count(raw, scn, vary, low, high)
     if integer and (step is not None and not float(step).is_integer()):
-        _fail([f"--step: expected a whole number: {vary} is a count (got {step:g})"])
+        fail_lines([f"--step: expected a whole number: {vary} is a count (got {step:g})"])
     values = grid(low, high, step or (1 if integer else (high - low) / 100 or 1), integer)
     if not values:
-        _fail([f"--low/--high: expected a range that holds a whole number for the count {vary}"])
+        fail_lines([f"--low/--high: expected a range that holds a whole number for the count {vary}"])
     reps = reps or scn.replications
     seed = scn.seed if seed is None else seed
     evaluate = evaluator(raw, str(scenario), vary, tgt, reps, seed, catalog, integer)
@@ -214,7 +205,7 @@ def goal_command(
     try:
         result = bisect(values, shown, tgt.metric.higher_is_better)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing written", err=True)
         raise typer.Exit(130) from None

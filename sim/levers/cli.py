@@ -11,20 +11,15 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Optional
 
 import typer
 
-from ..sweep.cli import ExecutorKind
+from ..cli_common import Executor, ExecutorKind, Scheduler, Workers, executor_problems, fail_lines, open_executor
 
 MARKERS = ("levers.json", "points/sweep.json")
 """Files that mark a folder as an earlier levers output (which a new run may replace)."""
 
-
-def _fail(lines: list[str]) -> NoReturn:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(2)
 
 
 def levers_command(
@@ -35,9 +30,9 @@ def levers_command(
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<scenario name>-levers/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write levers.csv and levers.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no table"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
-    executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor", help="local processes or Dask distributed"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
+    workers: Workers = None,
+    executor: Executor = ExecutorKind.local,
+    scheduler: Scheduler = None,
     resume: bool = typer.Option(False, "--resume", help="keep the lever runs already in --out and run only the rest"),
     shapley: bool = typer.Option(False, "--shapley", help="also exact Shapley values across up to six levers"),
     levers: Optional[str] = typer.Option(None, "--levers", help="levers to run, e.g. all_approve,all_enablers "
@@ -51,7 +46,7 @@ def levers_command(
     from ..library import resolve
     from ..output import check_target, default_folder
     from ..scenario import load_scenario
-    from ..sweep.executors import ExecutorError, make_executor
+    from ..sweep.executors import ExecutorError
     from ..sweep.progress import progress_bar
     from ..sweep.store import atomic_write
     from . import edits, report
@@ -63,10 +58,9 @@ def levers_command(
     try:
         scn = load_scenario(scenario, warn=lambda line: typer.echo(line, err=True))
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     problems = []
-    if scheduler and executor is not ExecutorKind.dask:
-        problems.append("--scheduler: expected --executor dask as well")
+    problems += executor_problems(executor, scheduler)
     try:
         Metric(metric)
         if shapley and not Metric(metric).linear:
@@ -88,27 +82,24 @@ def levers_command(
         if shapley and len(names) > MAX_SHAPLEY:
             problems.append(f"--levers: expected at most {MAX_SHAPLEY} levers with --shapley, got {len(names)}")
     if problems:
-        _fail(problems)
+        fail_lines(problems)
     folder = out or default_folder(f"{scn.name}-levers")
     try:
         check_target(folder, replaces=MARKERS)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     if not quiet:
         runs, idle = plan(scn, names or edits.lever_names(scn))
         typer.echo(f"{scenario}: {len(runs)} levers to re-simulate ({len(idle)} cannot change it) "
                    f"x {reps or scn.replications} replications", err=True)
-    try:
-        ex = make_executor(executor.value, workers, scheduler)
-    except ExecutorError as exc:
-        _fail([f"--executor {executor.value}: {exc}"])
+    ex = open_executor(executor, workers, scheduler)
     try:
         with ex, progress_bar(quiet) as bar:
             table = run_levers(scenario, scn, folder, ex, reps=reps, seed=seed, metric=metric, deadlines=days,
                                levers=names, shapley_levers=(names or []) if shapley else None,
                                resume=resume, progress=bar)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     except (ExecutorError, RuntimeError) as exc:
         typer.echo(f"levers stopped: {exc}; finished runs are kept, continue with --resume", err=True)
         raise typer.Exit(1) from None

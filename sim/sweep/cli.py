@@ -15,7 +15,6 @@ Everything heavy is imported inside the command.
 
 from __future__ import annotations
 
-import enum
 import os
 import time
 from pathlib import Path
@@ -23,12 +22,7 @@ from typing import Optional
 
 import typer
 
-
-class ExecutorKind(str, enum.Enum):
-    """Where the replications run."""
-
-    local = "local"
-    dask = "dask"
+from ..cli_common import Executor, ExecutorKind, Scheduler, Workers, executor_problems, fail_lines, open_executor
 
 
 MARKERS = ("sweep.json", "points.jsonl", "summary.json")
@@ -68,21 +62,14 @@ def check_sweep_memory(sweep, workers: int, sweep_file: Path) -> None:
           "lower the replications or the points, or use fewer --workers")
 
 
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(2)
-
 
 def sweep_command(
     sweep_file: Path = typer.Argument(
         ..., help="sweep YAML file (base scenario, design, parameters), or a library sweep's name (leave_one_out)"
     ),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes (default: one per core)"),
-    executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor", help="local processes or Dask distributed"),
-    scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"
-    ),
+    workers: Workers = None,
+    executor: Executor = ExecutorKind.local,
+    scheduler: Scheduler = None,
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/<sweep file name>/)"),
     resume: bool = typer.Option(False, "--resume", help="keep the points already in --out and run only the rest"),
     force: bool = typer.Option(
@@ -98,13 +85,13 @@ def sweep_command(
     """Run a parameter sweep: every point x replications -> results.csv, sweep.json and plots."""
     from ..errors import ScenarioError
     from ..interrupt import Interrupted
-    from .executors import ExecutorError, make_executor
+    from .executors import ExecutorError
     from .progress import progress_bar
     from .run import run_sweep
     from .spec import load_sweep
 
-    if scheduler and executor is not ExecutorKind.dask:
-        _fail(["--scheduler: expected --executor dask as well"])
+    if problems := executor_problems(executor, scheduler):
+        fail_lines(problems)
     from ..library import resolve
 
     sweep_file = resolve(sweep_file, "sweeps")
@@ -112,7 +99,7 @@ def sweep_command(
     try:
         sweep = load_sweep(sweep_file, warn=lambda line: typer.echo(line, err=True))
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     if deadlines is not None:
         import dataclasses
 
@@ -122,40 +109,37 @@ def sweep_command(
         try:
             days = parse_deadlines(deadlines, min(s.horizon_days for s in sweep.scenarios))
         except ValueError as exc:
-            _fail([str(exc)])
+            fail_lines([str(exc)])
         sweep = dataclasses.replace(sweep, deadlines=sweep_deadlines(sweep.spec, sweep.scenarios[0], days))
     timings = {"load_validate_s": round(time.perf_counter() - t0, 3)}
     from ..output import check_target, default_folder
 
     folder = out or default_folder(sweep.name)
     if resume and force:
-        _fail(["--resume and --force: expected one of them (continue the sweep in --out, or replace it)"])
+        fail_lines(["--resume and --force: expected one of them (continue the sweep in --out, or replace it)"])
     held = holds(folder)
     try:
         check_target(folder, replaces=MARKERS)  # a file, an unwritable place, a folder of the user's
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     if held and resume and not held.startswith("a sweep"):
-        _fail([f"{folder}: holds {held}, not a sweep to resume; use --force to replace it, or another --out"])
+        fail_lines([f"{folder}: holds {held}, not a sweep to resume; use --force to replace it, or another --out"])
     if held and not resume and not force:
-        _fail([f"{folder}: holds {held}; use --resume to continue it, --force to replace it when the new "
+        fail_lines([f"{folder}: holds {held}; use --resume to continue it, --force to replace it when the new "
                "sweep completes, or another --out"])
     aside = bool(held) and force  # the earlier result stays until the new sweep is complete
     n_reps = len(sweep.points) * sweep.replications
     try:
         check_sweep_memory(sweep, workers or os.cpu_count() or 1, sweep_file)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     if not quiet:
         typer.echo(
             f"{sweep_file}: {len(sweep.points)} points x {sweep.replications} replications "
             f"({sweep.spec.design}{', leave-one-out' if sweep.leave_one_out else ''}) = {n_reps} runs",
             err=True,
         )
-    try:
-        ex = make_executor(executor.value, workers, scheduler)
-    except ExecutorError as exc:
-        _fail([f"--executor {executor.value}: {exc}"])
+    ex = open_executor(executor, workers, scheduler)
     def run_into(target: Path):
         outcome = run_sweep(sweep, target, ex, resume=resume, progress=bar, timings=timings)
         if not no_plots:
@@ -181,7 +165,7 @@ def sweep_command(
             else:
                 outcome = run_into(folder)
     except ScenarioError as exc:
-        _fail(exc.problems)
+        fail_lines(exc.problems)
     except ExecutorError as exc:
         kept = f"the earlier result in {folder}/ is unchanged" if aside else "finished points are kept, continue with --resume"
         typer.echo(f"sweep stopped: {exc}; {kept}", err=True)
