@@ -103,7 +103,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     def __init__(self, stream, file: str):
         super().__init__(stream)
         self.file = file
-        self.duplicates: list[str] = []
+        self.root = None
+        self.repeated: list[tuple[Any, Any, int, int]] = []  # (mapping node, key, line, first line)
+
+    def get_single_node(self):
+        self.root = super().get_single_node()
+        return self.root
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
@@ -118,12 +123,48 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
                     continue  # an unusable key: the base constructor reports it
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    self.duplicates.append(
-                        problem(self.file, f"line {line}", f"duplicate key {key!r} (first at line {seen[key]}); expected each key once in a mapping")
-                    )
+                    self.repeated.append((node, key, line, seen[key]))
                 else:
                     seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+    def duplicates(self) -> list[str]:
+        """One problem per repeated key, naming its line and its key path."""
+        paths = _node_paths(self.root) if self.repeated else {}
+        out = []
+        for node, key, line, first in self.repeated:
+            path = paths.get(id(node), "")
+            where = f"{path + '.' if path else ''}{key}: line {line}"
+            out.append(problem(self.file, where, f"duplicate key {key!r} (first at line {first}); expected each key once in a mapping"))
+        return out
+
+
+def _node_paths(root) -> dict[int, str]:
+    """The key path (``a.b[2].c``) of every mapping node under ``root``, by the node's id."""
+    paths: dict[int, str] = {}
+    stack = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            if id(node) in paths:
+                continue  # an alias seen before
+            paths[id(node)] = path
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                stack.append((value_node, f"{path}.{key}" if path else str(key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{_item_label(item, i)}]") for i, item in enumerate(node.value))
+    return paths
+
+
+def _item_label(node, index: int) -> str:
+    """How a list item is named in a key path: by its ``name`` (or ``ref``) where it has one, else its index."""
+    if isinstance(node, yaml.MappingNode):
+        for key in ("name", "ref"):
+            for key_node, value_node in node.value:
+                if getattr(key_node, "value", None) == key and isinstance(value_node, yaml.ScalarNode):
+                    return value_node.value
+    return str(index)
 
 
 def parse(text: str, file: str) -> Document:
@@ -131,6 +172,7 @@ def parse(text: str, file: str) -> Document:
     loader = _Loader(text, file)
     try:
         data = loader.get_single_data()
+        duplicates = loader.duplicates()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -140,7 +182,7 @@ def parse(text: str, file: str) -> Document:
         raise ScenarioError.at(file, "", "expected valid YAML (nested too deeply)") from None
     finally:
         loader.dispose()
-    doc = Document(file, data, list(loader.duplicates))
+    doc = Document(file, data, duplicates)
     doc.problems.extend(problem(file, path, f"expected a finite number (got {value})") for path, value in non_finite(data))
     return doc
 

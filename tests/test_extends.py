@@ -129,7 +129,7 @@ def test_each_problem_names_the_file_that_holds_it(files, tmp_path):
         sim.load_scenario(path)
     base = str(tmp_path / "base.yaml")
     lines = err.value.problems
-    assert f"{base}: line 4: duplicate key 'horizon_days' (first at line 3); expected each key once in a mapping" in lines
+    assert f"{base}: horizon_days: line 4: duplicate key 'horizon_days' (first at line 3); expected each key once in a mapping" in lines
     assert any(x.startswith(f"{path}: countries[A].land.troops: expected") for x in lines), lines
     assert any(x.startswith(f"{path}: seed: expected") for x in lines), lines
     assert len(lines) == 3
