@@ -196,12 +196,12 @@ def countries() -> None:
 
 @app.command()
 def plot(
-    folder: Path = typer.Argument(..., help="output folder of a finished run or sweep"),
+    folder: Path = typer.Argument(..., help="output folder of a finished run, sweep, compare, levers or audit"),
     metric: Optional[str] = typer.Option(
         None, "--metric", help="a sweep heatmap's metric: foc_day_median, ioc_day_median, mean_coverage, "
         "p_ioc_by_<D>, p_foc_by_<D> (default: the sweep file's plot.metric)"),
 ) -> None:
-    """Redraw the plots of a finished run or sweep from its files, without re-running."""
+    """Redraw the plots of a finished run, sweep, comparison, levers or audit from its files, without re-running."""
     from .plots.damage import drawer
 
     try:

@@ -177,6 +177,10 @@ def test_audit_command_writes_the_contract_and_resumes(tmp_path):
     assert list(rows[0]) == ["parameter", "provenance", "low", "high", "component", "mu_star", "mu_star_conf", "sigma"]
     assert {row["component"] for row in rows} == {"land"}
     assert (out / "audit.png").is_file()
+    drawn = (out / "audit.png").read_bytes()
+    (out / "audit.png").unlink()
+    r = runner.invoke(app, ["plot", str(out)])
+    assert r.exit_code == 0 and (out / "audit.png").read_bytes() == drawn, r.output  # redrawn from the files alone
     doc = json.loads((out / "audit.json").read_text())
     assert doc["method"] == "morris" and doc["replications"] == 3
     first = (out / "audit.csv").read_text()

@@ -318,7 +318,7 @@ def test_plot_on_what_is_not_an_output_folder(tmp_path):
     (tmp_path / "f").write_text("x")
     (tmp_path / "sweep").mkdir()
     (tmp_path / "sweep" / "results.csv").write_text("point\n")
-    for target, needle in (("empty", "found neither"), ("nowhere", "no such folder"), ("f", "not a folder"),
+    for target, needle in (("empty", "found none"), ("nowhere", "no such folder"), ("f", "not a folder"),
                            ("sweep", "sweep.json: missing")):
         code, _, lines = invoke("plot", tmp_path / target)
         assert code == 2 and len(lines) == 1 and needle in lines[0], lines

@@ -78,6 +78,10 @@ def test_cli_writes_the_contract_and_names_what_it_cannot_compare(tmp_path):
     assert {row["component"] for row in rows} == {"land"}
     assert {row["metric"] for row in rows} >= {"p_ioc_by_30", "p_foc_by_90", "mean_coverage", "gap_days"}
     assert (out / "compare.png").is_file()
+    drawn = (out / "compare.png").read_bytes()
+    (out / "compare.png").unlink()
+    redraw = runner.invoke(app, ["plot", str(out)])
+    assert redraw.exit_code == 0 and (out / "compare.png").read_bytes() == drawn, redraw.output
     meta = json.loads((out / "compare.json").read_text())
     assert meta["not_compared"]["other"]["only_in_ref"] == ["sky"]
     assert "not compared (other): sky only in ref" in r.output

@@ -156,6 +156,10 @@ def test_command_writes_the_files_and_rejects_bad_options(tmp_path):
     assert r.exit_code == 0, r.output
     for f in ("levers.csv", "levers.png", "levers.json", "levers_shapley.csv"):
         assert (out / f).is_file(), f
+    drawn = (out / "levers.png").read_bytes()
+    (out / "levers.png").unlink()
+    redraw = runner.invoke(app, ["plot", str(out)])
+    assert redraw.exit_code == 0 and (out / "levers.png").read_bytes() == drawn, redraw.output
     doc = json.loads((out / "levers.json").read_text())
     assert doc["kind"] == "levers" and doc["shapley"]["levers"] == ["all_approve", "no_moving"]
     r = runner.invoke(app, ["levers", str(src), "--out", str(out), "--workers", "1", "--quiet", "--resume",

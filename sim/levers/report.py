@@ -143,3 +143,24 @@ def draw(table: LeverTable, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def redraw(folder: Path) -> Path:
+    """Draw ``levers.png`` again from a finished run's ``levers.json``."""
+    import json
+
+    from .estimate import Gain, Metric
+    from .run import LeverTable
+
+    folder = Path(folder)
+    doc = json.loads((folder / "levers.json").read_text(encoding="utf-8"))
+    comps = tuple(doc["components"])
+
+    def gain(d) -> Gain | None:
+        return None if d is None else Gain(d["baseline"], d["value"], d["gain"], d["gain_low"], d["gain_high"])
+
+    gains = {name: {c: gain(lever["gains"][c]) for c in comps} for name, lever in doc["levers"].items()}
+    baseline = {c: next((g.baseline for per in gains.values() if (g := per[c]) is not None), float("nan")) for c in comps}
+    table = LeverTable(doc["scenario"], Metric(doc["metric"]), doc["replications"], doc["seed"], comps,
+                       list(doc["levers"]), gains, baseline)
+    return draw(table, folder / "levers.png")

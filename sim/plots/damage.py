@@ -15,6 +15,10 @@ from ..errors import ScenarioError
 
 RUN_FILES = ("summary.json", "coverage.csv", "timeline.csv", "shortfall.csv", "scenario.json")
 SWEEP_FILES = ("sweep.json", "results.csv")
+AUDIT_FILES = ("audit.json", "audit.csv")
+LEVERS_FILES = ("levers.json",)
+COMPARE_FILES = ("compare.json", "compare.csv")
+EXPECTED = "expected the output folder of a run, sweep, compare, levers or audit"
 
 Draw = Callable[[Path], list[Path]]
 
@@ -37,15 +41,25 @@ def _guarded(draw: Draw, folder: Path, files: tuple[str, ...], what: str) -> Dra
 
 
 def drawer(folder: Path, metric: str | None = None) -> Draw:
-    """The function that redraws ``folder`` (a run or a sweep), or a one-line error saying what is missing.
+    """The function that redraws ``folder``, or a one-line error saying what is missing.
+
+    Kinds are recognised most specific first: an audit (``audit.json``), levers
+    (``levers.json``), a comparison (``compare.json``), a sweep
+    (``sweep.json``), a run (``summary.json``).
 
     ``metric`` chooses a sweep heatmap's metric (see :func:`sim.sweep.plots.heatmap`).
     """
     folder = Path(folder)
     if not folder.exists():
-        raise ScenarioError.at(str(folder), "", "no such folder; expected the output folder of a run or a sweep")
+        raise ScenarioError.at(str(folder), "", f"no such folder; {EXPECTED}")
     if not folder.is_dir():
-        raise ScenarioError.at(str(folder), "", "not a folder; expected the output folder of a run or a sweep")
+        raise ScenarioError.at(str(folder), "", f"not a folder; {EXPECTED}")
+    others = [(AUDIT_FILES, "an audit", _audit), (LEVERS_FILES, "levers", _levers), (COMPARE_FILES, "a comparison", _compare)]
+    for files, what, draw in others:
+        if (folder / files[0]).is_file():
+            if metric is not None:
+                raise ScenarioError.at(str(folder), "", f"--metric: expected a sweep's folder; this holds {what}")
+            return _guarded(draw, folder, files, what)
     if any((folder / f).is_file() for f in SWEEP_FILES):
         from functools import partial
 
@@ -57,8 +71,26 @@ def drawer(folder: Path, metric: str | None = None) -> Draw:
 
         return _guarded(draw_run, folder, RUN_FILES, "a run")
     raise ScenarioError.at(
-        str(folder), "", "expected the output folder of a run (summary.json) or a sweep (sweep.json); found neither"
+        str(folder), "", f"{EXPECTED} (summary.json, sweep.json, compare.json, levers.json or audit.json); found none"
     )
+
+
+def _audit(folder: Path) -> list[Path]:
+    from ..audit.report import redraw
+
+    return [redraw(folder)]
+
+
+def _levers(folder: Path) -> list[Path]:
+    from ..levers.report import redraw
+
+    return [redraw(folder)]
+
+
+def _compare(folder: Path) -> list[Path]:
+    from .compare import draw_compare
+
+    return draw_compare(folder)
 
 
 def _sweep_checked(draw: Draw) -> Draw:
