@@ -140,10 +140,14 @@ def _bases(path: Path) -> list[Path]:
 
 
 def copy(names: list[str], to: str | os.PathLike, kind: str = "scenarios") -> list[Path]:
-    """Copy library files (all when ``names`` is empty) into the folder ``to``, with the files they extend.
+    """Copy library files (all when ``names`` is empty) into the folder ``to``, with the files they build on.
 
     A scenario that ``extends:`` another library file brings that file too, so
-    the copies run as they are. Nothing is overwritten.
+    the copies run as they are; scenarios are copied side by side into ``to``.
+    A sweep names its base scenario by a relative path (``../scenarios/...``),
+    so sweeps are copied into ``to/sweeps/`` with their bases in
+    ``to/scenarios/``: the files stay byte for byte what the library holds and
+    still find each other. Nothing is overwritten.
 
     Returns:
         The files written, in order.
@@ -158,7 +162,7 @@ def copy(names: list[str], to: str | os.PathLike, kind: str = "scenarios") -> li
             [f"{n}: expected a library {kind[:-1]}; known: {', '.join(library)}" for n in unknown]
         )
     wanted = [library[n.removesuffix(".yaml")] for n in names] if names else list(library.values())
-    root = folder(kind).resolve()
+    roots = {k: folder(k).resolve() for k in (("scenarios",) if kind == "scenarios" else ("sweeps", "scenarios"))}
     todo: list[Path] = []
     stack = list(reversed(wanted))
     while stack:
@@ -166,14 +170,20 @@ def copy(names: list[str], to: str | os.PathLike, kind: str = "scenarios") -> li
         if p in todo:
             continue
         todo.append(p)
-        stack.extend(b for b in _bases(p) if b.is_file() and b.parent == root and b not in todo)
+        stack.extend(b for b in _bases(p) if b.is_file() and b.parent in roots.values() and b not in todo)
     target = Path(to)
-    clashes = [target / p.name for p in todo if (target / p.name).exists()]
+
+    def place(p: Path) -> Path:  # scenarios side by side; with sweeps, the library's own two folders
+        if kind == "scenarios":
+            return target / p.name
+        return target / next(k for k, root in roots.items() if p.parent == root) / p.name
+
+    clashes = [place(p) for p in todo if place(p).exists()]
     if clashes:
         raise ScenarioError([f"{c}: exists already; nothing was copied (choose another folder)" for c in clashes])
-    target.mkdir(parents=True, exist_ok=True)
     written = []
     for p in todo:
-        shutil.copyfile(p, target / p.name)
-        written.append(target / p.name)
+        place(p).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, place(p))
+        written.append(place(p))
     return written

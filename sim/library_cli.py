@@ -13,7 +13,8 @@ def scenarios_command(
         None, help="library scenarios to show or copy (default: all)", show_default=False
     ),
     copy_to: Optional[Path] = typer.Option(
-        None, "--copy-to", help="copy the scenarios (and any file they extend) into this folder to edit"
+        None, "--copy-to", help="copy the scenarios (and any file they extend) into this folder to edit; with --sweeps, the sweeps "
+        "into DIR/sweeps/ and their base scenarios into DIR/scenarios/"
     ),
     sweeps: bool = typer.Option(False, "--sweeps", help="list the example sweeps instead of the scenarios"),
 ) -> None:
@@ -23,8 +24,6 @@ def scenarios_command(
 
     kind = "sweeps" if sweeps else "scenarios"
     try:
-        if copy_to is not None and sweeps:
-            raise ScenarioError(["--copy-to: copies scenarios only (a sweep's base: names a scenario file)"])
         if copy_to is not None:
             for path in copy(list(names or []), copy_to, kind):
                 typer.echo(f"wrote {path}")

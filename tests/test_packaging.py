@@ -199,3 +199,17 @@ def test_ci_runs_the_readmes_test_command_and_the_wheel():
     ci = (ROOT / ".ci" / "run").read_text()
     assert command in ci.splitlines()
     assert "python -m build" in ci and "coalition-sim\" run baseline" in ci.replace("$cs", "coalition-sim")
+
+
+def test_a_copied_sweep_runs_on_its_copied_base(tmp_path):
+    from sim.sweep.spec import load_sweep
+
+    r = runner.invoke(app, ["scenarios", "--sweeps", "leave_one_out", "--copy-to", str(tmp_path / "mine")])
+    assert r.exit_code == 0, r.output
+    sweep_copy, base_copy = tmp_path / "mine" / "sweeps" / "leave_one_out.yaml", tmp_path / "mine" / "scenarios" / "baseline.yaml"
+    assert sweep_copy.read_bytes() == library.entries("sweeps")["leave_one_out"].read_bytes()
+    assert base_copy.read_bytes() == library.entries()["baseline"].read_bytes()
+    base_copy.write_text(base_copy.read_text(encoding="utf-8").replace("horizon_days: 730", "horizon_days: 400"), encoding="utf-8")
+    assert {s.horizon_days for s in load_sweep(sweep_copy).scenarios} == {400}  # the copy reads its own base
+    r = runner.invoke(app, ["scenarios", "--sweeps", "leave_one_out", "--copy-to", str(tmp_path / "mine")])
+    assert r.exit_code == 2 and "exists already" in r.output
