@@ -209,5 +209,7 @@ def test_montreux_without_a_binding_cap_skips_the_container_and_changes_nothing(
     forced = dataclasses.replace(plan, tonnage_cap_binds=True)
     for rep in range(3):
         lean, full = simulate(scn, 2, rep, plan), simulate(scn, 2, rep, forced)
-        assert np.array_equal(lean.times, full.times) and np.array_equal(lean.deltas, full.deltas)
+        # the lean run plays its ships lazily and writes their moves later: the same entries, in another order
+        entries = [sorted(zip(t.times.tolist(), t.row_log.tolist(), t.deltas.tolist())) for t in (lean, full)]
+        assert entries[0] == entries[1] and len(entries[0]) > 20
         assert sorted(lean.black_sea_log) == sorted(full.black_sea_log)

@@ -267,3 +267,59 @@ def test_forgetting_opened_gates_changes_no_number(name, monkeypatch):
     assert not np.isnan(fast.phase_open).all()
     monkeypatch.setattr(World, "_notify", notify_every_watch_for_ever)
     assert fingerprint(fast) == fingerprint(sim.run(scn, reps=6, seed=8))
+
+
+# --- the Black Sea's ships as processes or on the squadron's heap --------------------------------
+
+def ships_as_processes(monkeypatch):
+    """Reference: every ship of every squadron a simpy process (the squadron gets no ``mover_at``)."""
+    from sim.model.replication import World
+
+    made = World.squadron
+
+    def squadron(self, *args, **kw):
+        sq = made(self, *args, **kw)
+        sq.mover_at = None
+        return sq
+
+    monkeypatch.setattr(World, "squadron", squadron)
+
+
+def black_sea(result_traces):
+    return [sorted(t.black_sea_log) for t in result_traces]
+
+
+@pytest.mark.parametrize("name", ["baseline", "distant-station", "maintenance-scarce-crews", "uk-withdraws",
+                                  "turkey-joins", "sky-sea-first"])
+def test_ships_played_on_a_heap_or_as_processes_change_no_number(name, monkeypatch):
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    fast = sim.run(scn, reps=6, seed=13)
+    lazy_logs = black_sea([replication.simulate(scn, 13, rep) for rep in range(3)])
+    ships_as_processes(monkeypatch)
+    plain = sim.run(scn, reps=6, seed=13)
+    assert fingerprint(fast) == fingerprint(plain)
+    assert lazy_logs == black_sea([replication.simulate(scn, 13, rep) for rep in range(3)])
+
+
+def test_relieved_and_stopped_squadrons_replay_the_same_draws(make, monkeypatch):
+    """Short tours, gaps and reliefs of navies whose ships fail often and queue for one crew."""
+    scn = make(
+        horizon_days=500,
+        requirements={"sea": {"ships": 6}},
+        maintenance={"sea": {"mtbf_days": 9, "mttr_days": 12, "crews_per_detachment": 1, "detachment_size": 8}},
+        parameters={"montreux": {"transit_days": 1.5, "port_days": 3, "tonnage_cap": 1e6}},
+        countries=[
+            {"name": "A", "sea": {"ships": 5}, "rotation": {"tour_days": 40, "ratio": 3}},
+            {"name": "B", "sea": {"ships": 4}, "rotation": {"tour_days": 25.5, "ratio": 1}},
+            {"name": "C", "sea": {"ships": 3}},
+        ],
+        events=[{"type": "withdraw", "country": "C", "day": 300.25}],
+    )
+    fast = sim.run(scn, reps=5, seed=4)
+    lazy_logs = black_sea([replication.simulate(scn, 4, rep) for rep in range(3)])
+    ships_as_processes(monkeypatch)
+    plain = sim.run(scn, reps=5, seed=4)
+    assert fingerprint(fast) == fingerprint(plain)
+    assert lazy_logs == black_sea([replication.simulate(scn, 4, rep) for rep in range(3)])
+    sea = plain.coverage[:, 0, 60:]
+    assert 0 < sea.mean() < 1 and sea.min() < sea.max()  # ships fail, queue for crews, leave for port and come back

@@ -30,10 +30,23 @@ The squadron moves its units between ``straits`` (outside the Black Sea, or repa
 on a bare :class:`simpy.Environment`. Like a detachment it can be stopped (a rotation gap, a
 withdrawal: every ship counts as ``in_place`` again for its owner to move), started again (the
 relief arrives at the straits) and relieved (ships under repair swapped for serviceable ones).
+
+**Two ways to play the same ships.** Where a phase gate reads the Black Sea live, or the tonnage cap
+binds (ships of all navies then wait on one :class:`simpy.Container`), every ship is a simpy process.
+Elsewhere nothing reads the ships' states while they sail, so a squadron given ``mover_at(t, src,
+dst, n)`` keeps its ships' next steps on a heap of its own, in the order simpy would take them (each
+step carries its time and a sequence number in scheduling order, a crew handed over is a step of
+its own at that instant), and plays them only when someone must know: when it is stopped or
+relieved, and at the horizon (:meth:`Squadron.advance`). The same draws come out of the same
+stream in the same order and the ledger gets the same moves at the same times, written later
+(tested byte for byte against the processes).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections import deque
 from typing import Callable, Optional
 
 import simpy
@@ -41,6 +54,7 @@ import simpy
 from .maintenance import crews_for
 
 Mover = Callable[[str, str, float], None]
+MoverAt = Callable[[float, str, str, float], None]
 
 
 class Squadron:
@@ -60,6 +74,8 @@ class Squadron:
         failures: Optional[tuple[float, float, int, int]] = None,
         streams: Optional[Callable[[int], object]] = None,
         phase: Optional[float] = None,
+        mover_at: Optional[MoverAt] = None,
+        watched: Callable[[], bool] = lambda: False,
     ):
         self.env = env
         self.rules = rules
@@ -76,6 +92,10 @@ class Squadron:
         self.state: list[str] = []
         self.procs: list[simpy.Process] = []
         self.crews: Optional[simpy.Resource] = None
+        self.mover_at = mover_at
+        self.watched = watched
+        self._heap: Optional[list] = None  # pending (time, seq, ticket, action, ship, failed) when played lazily
+        self._seq = itertools.count()
 
     @property
     def on_station_days(self) -> float:
@@ -110,13 +130,39 @@ class Squadron:
         self.mover("in_place", "straits", float(self.ships))
         self.state = ["straits"] * self.ships
         self.stream = self.streams(self.generation) if self.streams and self.failures else None
+        lazy = self.mover_at is not None and self.pool is None and not self.watched()
+        self._heap = [] if lazy else None
         if self.failures:
             mtbf, mttr, per, size = self.failures
-            self.crews = simpy.Resource(self.env, capacity=crews_for(self.ships, per, size))
+            crews = crews_for(self.ships, per, size)
+            self.crews = None if lazy else simpy.Resource(self.env, capacity=crews)
+            self._free, self._waiting = crews, deque()
+        if lazy:
+            self.procs = []
+            n = self.ships if self.can_enter() else 0
+            self._ticket = [0] * self.ships
+            self._entered: list[Optional[float]] = [None] * self.ships
+            self._left = [0.0] * self.ships
+            now = self.env.now
+            for i in range(n):
+                wait = self.offset(i)
+                self._at(now + wait if wait > 0 else now, self._enter, i)
+            return
         self.procs = [self.env.process(self._ship(i, self.offset(i))) for i in range(self.ships)] if self.can_enter() else []
 
     def stop(self) -> None:
         """Stop every ship; each counts as in_place again (its owner moves it on)."""
+        if self._heap is not None:
+            now = self.env.now
+            self.advance(now)
+            for i, st in enumerate(self.state):
+                if st != "in_place":
+                    self.mover_at(now, st, "in_place", 1.0)
+            for entered in self._entered:
+                if entered is not None:
+                    self.log.append((self.name, entered, now, self.tonnage))
+            self.state, self._heap, self._entered = [], [], []
+            return
         for p in self.procs:
             if p.is_alive:
                 p.interrupt()
@@ -126,10 +172,30 @@ class Squadron:
         self.state, self.procs = [], []
 
     def advance(self, until: float) -> None:
-        """Nothing to catch up: a squadron's ships move as they go (the detachment interface)."""
+        """Play the ships' steps pending before ``until`` (lazy mode; as processes they move as they go)."""
+        heap = self._heap
+        while heap and heap[0][0] < until:
+            t, _, ticket, action, i, failed = heapq.heappop(heap)
+            if ticket == self._ticket[i]:
+                action(t, i, failed)
 
     def relieve(self) -> None:
         """A relief without a gap: ships under repair are swapped for serviceable ones at the straits."""
+        if self._heap is not None:
+            now = self.env.now
+            self.advance(now)
+            for i, st in enumerate(self.state):
+                if st == "maintenance":
+                    self._ticket[i] += 1  # its pending step, crew request or repair no longer counts
+                    if self._entered[i] is not None:
+                        self.log.append((self.name, self._entered[i], now, self.tonnage))
+                        self._entered[i] = None
+                    self.mover_at(now, "maintenance", "straits", 1.0)
+                    self.state[i] = "straits"
+                    self._at(now, self._enter, i)
+            if self.failures:  # every ship holding or awaiting a crew was under repair: all crews are free
+                self._free, self._waiting = self.crews_total, deque()
+            return
         for i, st in enumerate(self.state):
             if st == "maintenance":
                 self.procs[i].interrupt()
@@ -137,6 +203,75 @@ class Squadron:
                 self.state[i] = "straits"
                 self.procs[i] = self.env.process(self._ship(i, 0.0))
 
+    @property
+    def crews_total(self) -> int:
+        """Crews of this squadron (``crews_per_detachment`` per ``detachment_size`` ships)."""
+        _, _, per, size = self.failures
+        return crews_for(self.ships, per, size)
+
+    # --- lazy mode: each ship's next step on the squadron's heap ---------------------------------
+    def _at(self, t: float, action, i: int, failed: bool = False) -> None:
+        """Ship ``i`` takes ``action(t, i, failed)`` at ``t``, after every step already due then."""
+        heapq.heappush(self._heap, (t, next(self._seq), self._ticket[i], action, i, failed))
+
+    def _step(self, t: float, i: int, dst: str) -> None:
+        self.mover_at(t, self.state[i], dst, 1.0)
+        self.state[i] = dst
+
+    def _enter(self, t: float, i: int, _failed: bool = False) -> None:
+        """Ship ``i`` passes the straits in (its stay counts from now)."""
+        self._entered[i] = t
+        if self.rules.transit_days:
+            self._at(t + self.rules.transit_days, self._on_station, i)
+        else:
+            self._on_station(t, i)
+
+    def _on_station(self, t: float, i: int, _failed: bool = False) -> None:
+        self._step(t, i, "in_place")
+        stay = self.on_station_days
+        fail_in = self.stream.exponential(self.failures[0]) if self.stream is not None else float("inf")
+        self._at(t + min(stay, fail_in), self._off_station, i, fail_in < stay)
+
+    def _off_station(self, t: float, i: int, failed: bool) -> None:
+        self._step(t, i, "maintenance" if failed else "straits")
+        if self.rules.transit_days:
+            self._at(t + self.rules.transit_days, self._out, i, failed)
+        else:
+            self._out(t, i, failed)
+
+    def _out(self, t: float, i: int, failed: bool) -> None:
+        """Ship ``i`` is out of the Black Sea: its stay is logged; a failed ship asks for a crew."""
+        self._left[i] = t
+        self.log.append((self.name, self._entered[i], t, self.tonnage))
+        self._entered[i] = None
+        if not failed:
+            self._rest(t, i)
+        elif self._free:
+            self._free -= 1
+            self._granted(t, i)
+        else:
+            self._waiting.append(i)
+
+    def _granted(self, t: float, i: int, _failed: bool = False) -> None:
+        self._at(t + self.stream.exponential(self.failures[1]), self._repaired, i)
+
+    def _repaired(self, t: float, i: int, _failed: bool = False) -> None:
+        if self._waiting:  # the crew passes to the first ship waiting, which takes it on at this instant
+            self._at(t, self._granted, self._waiting.popleft())
+        else:
+            self._free += 1
+        self._step(t, i, "straits")
+        self._rest(t, i)
+
+    def _rest(self, t: float, i: int) -> None:
+        """What is left of the port call, then in again."""
+        rest = self._left[i] + self.rules.port_days - t
+        if rest > 0:
+            self._at(t + rest, self._enter, i)
+        else:
+            self._enter(t, i)
+
+    # --- process mode ----------------------------------------------------------------------------
     def _go(self, i: int, dst: str) -> None:
         self.mover(self.state[i], dst, 1.0)
         self.state[i] = dst

@@ -200,6 +200,8 @@ class World:
             failures=failures,
             streams=lambda generation: self.streams.rng(c.country, "failures", "sea", str(generation)),
             phase=(j * GOLDEN % 1.0) * (rules.max_stay_days + rules.port_days),
+            mover_at=lambda t, src, dst, n: self.move_at(c, t, src, dst, n),
+            watched=lambda: any(not watch.done and c.target in relevant for watch, relevant in self.watches),
         )
 
     # --- contingents and shocks -----------------------------------------------------------
