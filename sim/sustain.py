@@ -113,12 +113,20 @@ def long_run_units(scenario: "Scenario", country: "Country", target: str, units:
     return units * share * unit_availability(scenario, target, units)
 
 
-def sustainable_coverage(scenario: "Scenario", deployed: dict[tuple[str, str], float], level: str) -> dict[str, float]:
-    """Long-run coverage of each component from ``deployed`` units per (country, target) at US ``level``."""
+def sustainable_coverage(scenario: "Scenario", deployed: dict[tuple[str, str], float], level: str,
+                         units_held=None) -> dict[str, float]:
+    """Long-run coverage of each component from ``deployed`` units per (country, target) at US ``level``.
+
+    ``units_held(name, target, units)`` (default :func:`long_run_units` of the country named) gives
+    the units a contingent keeps available in the long run; :class:`Memo` passes a cached one.
+    """
     params = scenario.parameters
+    if units_held is None:
+        def units_held(name, target, units):
+            return long_run_units(scenario, scenario.country(name), target, units)
     held: dict[str, float] = {}
     for (name, target), units in deployed.items():
-        held[target] = held.get(target, 0.0) + long_run_units(scenario, scenario.country(name), target, units)
+        held[target] = held.get(target, 0.0) + units_held(name, target, units)
     by_us = scenario.us_backstop.ladder.enablers_at(level)
     provided = {e: 1.0 if e in by_us else min(1.0, held.get(e, 0.0) / en.need) for e, en in params.enablers.items()}
     out = {}
@@ -144,13 +152,22 @@ class Memo:
     def __init__(self, scenario: "Scenario"):
         self.scenario = scenario
         self.seen: dict = {}
+        self.units: dict = {}  # (country, target, units) -> long-run units (replications share most contingents)
+
+    def units_held(self, name: str, target: str, units: float) -> float:
+        """:func:`long_run_units` of one contingent, worked out once per (country, target, units)."""
+        key = (name, target, units)
+        held = self.units.get(key)
+        if held is None:
+            held = self.units[key] = long_run_units(self.scenario, self.scenario.country(name), target, units)
+        return held
 
     def __call__(self, trace) -> list[float]:
         """Long-run coverage of each component (scenario order) for one replication's trace."""
         deployed = deployed_of(trace)
         key = (tuple(sorted(deployed.items())), trace.level_changes[-1][1])
         if key not in self.seen:
-            values = sustainable_coverage(self.scenario, deployed, key[1])
+            values = sustainable_coverage(self.scenario, deployed, key[1], self.units_held)
             self.seen[key] = [values[c] for c in self.scenario.components]
         return self.seen[key]
 

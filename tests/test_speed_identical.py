@@ -323,3 +323,50 @@ def test_relieved_and_stopped_squadrons_replay_the_same_draws(make, monkeypatch)
     assert lazy_logs == black_sea([replication.simulate(scn, 4, rep) for rep in range(3)])
     sea = plain.coverage[:, 0, 60:]
     assert 0 < sea.mean() < 1 and sea.min() < sea.max()  # ships fail, queue for crews, leave for port and come back
+
+
+class LedgerTellingEveryMove:
+    """Reference: a ledger whose listeners hear of every change, in place or not."""
+
+    def __new__(cls, targets):
+        from sim.model.ledger import Ledger
+
+        ledger = Ledger(targets)
+        add, move = ledger.add, ledger.move
+
+        def add_and_tell(t, target, state, amount):
+            add(t, target, state, amount)
+            if amount and state != "in_place":
+                for listener in ledger.listeners:
+                    listener(t, target)
+
+        def move_and_tell(t, target, src, dst, amount):
+            move(t, target, src, dst, amount)
+            if amount and "in_place" not in (src, dst):
+                for listener in ledger.listeners:
+                    listener(t, target)
+
+        ledger.add, ledger.move = add_and_tell, move_and_tell
+        return ledger
+
+
+@pytest.mark.parametrize("name", ["baseline", "sky-sea-first", "regeneration-first"])
+def test_telling_gates_of_changes_in_place_only_changes_no_number(name, monkeypatch):
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    fast = sim.run(scn, reps=6, seed=9)
+    assert not np.isnan(fast.phase_open).all()
+    monkeypatch.setattr(replication, "Ledger", LedgerTellingEveryMove)
+    assert fingerprint(fast) == fingerprint(sim.run(scn, reps=6, seed=9))
+
+
+def test_long_run_coverage_worked_out_once_per_contingent_changes_no_number():
+    from sim import sustain
+
+    scn = sim.load_scenario(folder("scenarios") / "uk-withdraws.yaml")
+    memo = sustain.Memo(scn)
+    for rep in range(8):
+        trace = replication.simulate(scn, 3, rep)
+        deployed = sustain.deployed_of(trace)
+        plain = sustain.sustainable_coverage(scn, deployed, trace.level_changes[-1][1])
+        assert memo(trace) == [plain[c] for c in scn.components]
+    assert memo.units and 0 < len(memo.units) < sum(len(k[0]) for k in memo.seen)  # contingents shared

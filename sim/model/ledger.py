@@ -32,6 +32,9 @@ class Ledger:
     Each change is logged as one tuple ``(time, from_row, to_row, amount)`` (``from_row`` -1 for
     units added); :meth:`log_arrays` spells the log out as one (time, row, delta) entry per row
     touched, the source's before the destination's, in the order the changes happened.
+
+    ``listeners(t, target)`` hear of every change to an amount *in place*: that is the only amount
+    the simulation reads live (coverage and enabler shares); the other states are read from the log.
     """
 
     def __init__(self, targets: Iterable[str]):
@@ -55,8 +58,9 @@ class Ledger:
         r = self.rows[(target, state)]
         self.live[r] += amount
         self.log.append((t, -1, r, amount))
-        for listener in self.listeners:
-            listener(t, target)
+        if state == "in_place":
+            for listener in self.listeners:
+                listener(t, target)
 
     def move(self, t: float, target: str, src: str, dst: str, amount: float) -> None:
         """Move ``amount`` units of ``target`` from state ``src`` to ``dst`` at time ``t``."""
@@ -67,8 +71,9 @@ class Ledger:
         live[a] -= amount
         live[b] += amount
         self.log.append((t, a, b, amount))
-        for listener in self.listeners:
-            listener(t, target)
+        if self.listeners and (src == "in_place" or dst == "in_place"):
+            for listener in self.listeners:
+                listener(t, target)
 
     def amount(self, target: str, state: str) -> float:
         """Units of ``target`` in ``state`` now."""
