@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
+import numpy as np
+
 from . import outcomes
 from .runner import run as run_scenario
 from .scenario import Scenario
@@ -33,8 +35,8 @@ MARKER = "compare.csv"
 METHODS = {
     "mean_coverage": "paired t on the per-replication differences",
     "gap_days": "paired t on the per-replication differences",
-    "p_ioc_by_<D>, p_foc_by_<D>": "paired t on the per-replication differences of 0/1 outcomes (Wald for paired "
-    "proportions); 0 in [0, 0] when no replication changes",
+    "p_ioc_by_<D>, p_foc_by_<D>": "Tango's score interval for paired proportions (from the replications that go "
+    "0->1 and 1->0); 0 in [0, 0] when no replication changes",
     "ioc_day_median, foc_day_median": f"paired percentile bootstrap over replications ({outcomes.BOOTSTRAP} "
     "resamples); never reaching counts as infinitely late",
 }
@@ -103,22 +105,35 @@ def compare(
     seed = ref.seed if seed is None else int(seed)
     days = tuple(sorted(set(deadlines))) if deadlines else default_deadlines(scenarios)
     labels = unique_labels(list(names) if names else [s.name for s in scenarios])
-    metrics = [run_scenario(s, reps=reps, seed=seed).metrics() for s in scenarios]
+    runs = [run_scenario(s, reps=reps, seed=seed) for s in scenarios]
+    metrics = [r.metrics() for r in runs]
     out = Comparison(reference=labels[0], others=labels[1:], seed=seed, reps=reps, deadlines=days)
     wanted = outcomes.compare_names(days)
-    for label, scn, m in zip(labels[1:], scenarios[1:], metrics[1:]):
+    for label, scn, m, res in zip(labels[1:], scenarios[1:], metrics[1:], runs[1:]):
         shared = [c for c in ref.components if c in scn.components]
         only_ref = [c for c in ref.components if c not in scn.components]
         only_other = [c for c in scn.components if c not in ref.components]
         if only_ref or only_other:
             out.not_compared[label] = {f"only_in_{labels[0]}": only_ref, f"only_in_{label}": only_other}
         for comp in shared:
+            same = same_series(runs[0], res, comp)
             for name in wanted:
                 o = outcomes.outcome(name)
                 a, b = o.values(metrics[0][comp]), o.values(m[comp])
-                diff, lo, hi = o.paired(a, b, seed=seed)
+                diff, lo, hi = o.paired(a, b, seed=seed, identical=same)
                 out.rows.append(Row(label, comp, name, o.estimate(a), o.estimate(b), diff, lo, hi))
     return out
+
+
+def same_series(reference, other, component: str) -> bool:
+    """Whether two runs' daily coverage of ``component`` agrees in every replication and day.
+
+    Then the change does not reach the component and every difference is exactly
+    0 in [0, 0]; otherwise a share that happens to agree in every replication
+    still gets its interval (:func:`sim.outcomes.paired_proportion`).
+    """
+    i, j = reference.components.index(component), other.components.index(component)
+    return bool(np.array_equal(reference.coverage[:, i, :], other.coverage[:, j, :]))
 
 
 def unique_labels(names: list[str]) -> list[str]:

@@ -31,14 +31,14 @@ Intervals (95%):
 * means: Student t on the replications (``interval``); the paired difference
   is the t interval of the per-replication differences (paired t);
 * probabilities: Wilson score interval for one share; for a paired difference,
-  the paired t interval of the per-replication differences (each -1, 0 or 1:
-  the Wald interval for paired proportions). Measured on simulated pairs with
-  200 replications and 20 or more discordant ones, it covers the true
-  difference 93-95% of the time; when only a handful of replications differ
-  it is too narrow (88% with two), and when none differs it is 0 in [0, 0]:
-  the runs agree in every replication. (A conditional interval, Wilson on the
-  share of discordant replications that favour one run, covered only 59-90%:
-  it ignores how many replications differ.)
+  Tango's score interval for paired proportions (:func:`tango_interval`): it
+  depends on how many replications go from 0 to 1 and from 1 to 0, and stays
+  wide when only a handful differ, where the paired t (Wald) interval of the
+  -1/0/1 differences is too narrow (measured on pairs drawn with common
+  random numbers, 200 replications, a true difference of 0.01 so about two
+  discordant ones: Tango covered it 98.6% of the time, the paired t 86.6%). When no replication differs, the difference is 0 in [0, 0]: the
+  runs agree in every replication (Tango's interval would be +-z^2/(n+z^2),
+  +-0.019 at 200 replications).
 * medians (``ioc_day``, ``foc_day``): a paired percentile bootstrap over
   replications (2000 resamples, seeded by the caller); a replication that never
   reaches the level counts as infinitely late, and a median or bound that falls
@@ -184,14 +184,65 @@ def wilson(successes: float, n: int) -> tuple[Optional[float], Optional[float]]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def paired_proportion(reference: np.ndarray, other: np.ndarray) -> Interval:
-    """Difference of two paired shares (other - reference) with the paired t interval of the differences."""
+def tango_score(gains: int, losses: int, n: int, delta: float) -> float:
+    """Tango's score statistic for a paired difference of shares equal to ``delta``.
+
+    Over ``n`` pairs, ``gains`` are replications at 1 in the other run and 0 in the
+    reference, ``losses`` the reverse; the difference of shares is
+    ``(gains - losses) / n``. The variance is taken at the maximum-likelihood
+    share of losses under ``delta`` (Tango 1998, Statistics in Medicine 17:891-908),
+    which is what keeps the interval honest when only a few replications differ.
+    """
+    g, lo, n = float(gains), float(losses), float(n)
+    w = -g - lo + (2 * n - g + lo) * delta
+    root = math.sqrt(max(0.0, w * w + 8 * n * lo * delta * (1 - delta)))
+    p_losses = (-w + root) / (4 * n)
+    var = n * (2 * p_losses + delta * (1 - delta))
+    num = g - lo - n * delta
+    if var <= 1e-300:
+        return math.copysign(math.inf, num) if num else 0.0
+    return num / math.sqrt(var)
+
+
+def tango_interval(gains: int, losses: int, n: int) -> tuple[float, float]:
+    """95% score interval of a paired difference of shares (Tango 1998): every ``delta`` with ``|score| <= z``."""
+    est = (gains - losses) / n
+
+    def solve(lo: float, hi: float, target: float) -> float:
+        # the score falls as delta rises: find where it crosses ``target`` between lo and hi
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            if tango_score(gains, losses, n, mid) > target:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    low = -1.0 if tango_score(gains, losses, n, -1.0) <= Z else solve(-1.0, est, Z)
+    high = 1.0 if tango_score(gains, losses, n, 1.0) >= -Z else solve(est, 1.0, -Z)
+    return max(-1.0, low), min(1.0, high)
+
+
+def paired_proportion(reference: np.ndarray, other: np.ndarray, identical: Optional[bool] = None) -> Interval:
+    """Difference of two paired shares (other - reference) with Tango's 95% score interval.
+
+    ``identical`` says whether the two runs are the same run (their daily coverage
+    agrees in every replication): then the difference is exactly 0 in [0, 0]. With
+    ``None``, equal values in every replication count as the same run; with
+    ``False``, equal values still get Tango's interval, which is not empty (at
+    200 replications +-0.019): a handful of replications could have differed.
+    """
     a, b = np.asarray(reference, dtype=bool), np.asarray(other, dtype=bool)
-    if a.size == 0:
+    n = a.size
+    if n == 0:
         return None, None, None
     d = b.astype(float) - a.astype(float)
-    lo, hi = t_interval(d)
-    return float(d.mean()), lo, hi
+    diff = float(d.mean())
+    if identical or (identical is None and not d.any()):
+        return diff, diff, diff
+    gains, losses = int(np.sum(b & ~a)), int(np.sum(a & ~b))
+    lo, hi = tango_interval(gains, losses, n)
+    return diff, min(lo, diff), max(hi, diff)
 
 
 def _median(x: np.ndarray) -> float:
@@ -261,8 +312,12 @@ class Outcome:
         idx = _bootstrap_rng(seed, self.name).integers(0, x.size, size=(BOOTSTRAP, x.size))
         return _quantiles(_medians(x, idx))
 
-    def paired(self, reference: np.ndarray, other: np.ndarray, seed: int = 0) -> Interval:
-        """``(diff, low, high)``: other minus reference over the same replications, 95% interval."""
+    def paired(self, reference: np.ndarray, other: np.ndarray, seed: int = 0, identical: Optional[bool] = None) -> Interval:
+        """``(diff, low, high)``: other minus reference over the same replications, 95% interval.
+
+        ``identical``: whether the two runs are known to be the same (see :func:`paired_proportion`);
+        it matters for shares only, where equal values do not prove equal runs.
+        """
         a, b = np.asarray(reference, dtype=float), np.asarray(other, dtype=float)
         if a.shape != b.shape:
             raise ValueError(f"{self.name}: paired runs need the same replications ({a.size} vs {b.size})")
@@ -273,7 +328,7 @@ class Outcome:
             lo, hi = t_interval(d)
             return float(d.mean()), lo, hi
         if self.kind == "probability":
-            return paired_proportion(a > 0.5, b > 0.5)
+            return paired_proportion(a > 0.5, b > 0.5, identical)
         if a.size == 0:
             return None, None, None
         ma, mb = _median(a), _median(b)

@@ -78,33 +78,6 @@ def test_paired_mean_interval_is_the_t_interval_of_the_differences():
     assert (lo, hi) == pytest.approx((diff.mean() - half, diff.mean() + half), abs=1e-3)
 
 
-def test_paired_proportion_is_the_t_interval_of_the_differences():
-    a = np.array([1] * 50 + [0] * 50, float)
-    b = a.copy()
-    b[:2] = 0  # two losses
-    b[50:60] = 1  # ten gains
-    d, lo, hi = outcomes.outcome("p_foc_by_90").paired(a, b)
-    assert d == pytest.approx(0.08)
-    diff = b - a
-    half = outcomes.t_quantile(0.975, 99) * diff.std(ddof=1) / 10
-    assert (lo, hi) == pytest.approx((0.08 - half, 0.08 + half))
-    assert 0 < lo < d < hi  # ten gains against two: significant
-
-
-def test_paired_proportion_interval_covers_the_true_difference():
-    rng = np.random.default_rng(6)
-    inside = 0
-    trials = 600
-    for _ in range(trials):
-        u = rng.random(200)
-        a, b = u < 0.4, u < 0.45  # common random numbers: b differs where 0.4 <= u < 0.45
-        flip = rng.random(200) < 0.1  # and a little independent noise
-        b = np.where(flip, rng.random(200) < 0.45, b)
-        d, lo, hi = outcomes.paired_proportion(a, b)
-        inside += lo <= 0.05 <= hi
-    assert 0.92 < inside / trials < 0.98
-
-
 def test_default_deadlines_follow_the_horizon():
     assert outcomes.default_deadlines(730) == (90, 180, 365, 729)
     assert outcomes.default_deadlines(100) == (90, 99)
