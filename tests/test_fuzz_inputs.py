@@ -18,7 +18,6 @@ import collections
 import copy
 import math
 import os
-from pathlib import Path
 
 import jsonschema
 import pytest

@@ -30,7 +30,6 @@ import math
 import re
 from typing import Callable, Optional
 
-from ..backstop import Ladder
 from ..distributions import ZERO
 from ..scenario import Rotation, Scenario
 

@@ -22,31 +22,30 @@ def _f(x) -> str:
     return f"{x:.6g}"
 
 
-def csv_text(table: LeverTable) -> str:
-    """``levers.csv``: one row per lever and component; a lever that cannot change the scenario has no gain."""
+def _csv(columns: list[str], rows) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for name in table.levers:
-        for comp in table.components:
-            g = table.gains[name][comp]
-            if g is None:
-                w.writerow([name, comp, _f(table.baseline[comp]), "", "", "", ""])
-            else:
-                w.writerow([name, comp, *(_f(x) for x in g)])
+    w.writerow(columns)
+    w.writerows(rows)
     return buf.getvalue()
+
+
+def csv_text(table: LeverTable) -> str:
+    """``levers.csv``: one row per lever and component; a lever that cannot change the scenario has no gain."""
+    def row(name: str, comp: str) -> list[str]:
+        g = table.gains[name][comp]
+        return [name, comp, _f(table.baseline[comp]), "", "", "", ""] if g is None else [name, comp, *(_f(x) for x in g)]
+
+    return _csv(COLUMNS, (row(n, c) for n in table.levers for c in table.components))
 
 
 def shapley_csv_text(table: LeverTable) -> str:
     """``levers_shapley.csv``: each chosen lever's Shapley value per component, and its share of the total gain."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(SHAPLEY_COLUMNS)
-    for name in table.shapley_levers:
-        for comp in table.components:
-            g, share = table.shapley[name][comp]
-            w.writerow([name, comp, *(_f(x) for x in g), _f(share)])
-    return buf.getvalue()
+    def row(name: str, comp: str) -> list[str]:
+        g, share = table.shapley[name][comp]
+        return [name, comp, *(_f(x) for x in g), _f(share)]
+
+    return _csv(SHAPLEY_COLUMNS, (row(n, c) for n in table.shapley_levers for c in table.components))
 
 
 def document(table: LeverTable, scenario_file: Path, files: dict) -> dict:

@@ -14,9 +14,7 @@ from those ``2^k`` runs.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 from typing import Optional, Sequence
 
