@@ -126,6 +126,13 @@ def test_goal_command_writes_goal_json_and_a_sentence(tmp_path):
     assert g["answer"] == 7 and g["reached"] is True and g["below"]["value"] == 6
     assert {"estimate", "low", "high", "evaluations"} <= set(g)
     assert "A needs 7 aircraft for mean sky coverage >= 0.65: estimate 0.70 [0.70, 0.70]" in r.output
+    r = runner.invoke(app, ["report", str(out)])  # the page of a real goal folder, not a hand-made one
+    assert r.exit_code == 0, r.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<td>answer</td><td>7</td>" in html and "<td>target.value</td><td>0.65</td>" in html
+    assert "A needs 7 aircraft for mean sky coverage &gt;= 0.65" in html.split('id="results"')[0]  # a finding
+    tried = html.split("<code>goal.json#history</code>")[1].split("</table>")[0]
+    assert tried.count("<tr") == 1 + g["evaluations"] and tried.count(">yes<") == sum(h["met"] for h in g["history"])
 
 
 def test_goal_bad_input_is_one_line_each(tmp_path):

@@ -171,7 +171,24 @@ def _significant_findings(folder: Path, kind: str) -> list[tuple[str, str]]:
     if kind == "levers":
         found = _significant(folder, "levers.csv", "gains", "gain_low", "gain_high", "gain")
         return found[:12] if found else [("", "No lever's gain has a 95% interval that excludes 0.")]
+    if kind == "goal":
+        sentence = (fl.read_json(folder / "goal.json") or {}).get("sentence")
+        return [("", str(sentence))] if sentence else []
     return []
+
+
+def _goal_history(doc: dict) -> list[fl.Table]:
+    """The goal search's evaluations (each value tried, its estimate and interval, met or not) as a table."""
+    history = [h for h in doc.get("history") or [] if isinstance(h, dict)]
+    if not history:
+        return []
+    columns = list(dict.fromkeys(k for h in history for k in h))
+    def cell(x: Any) -> str:
+        return ("yes" if x else "no") if isinstance(x, bool) else fl.fmt_cell("" if x is None else str(x))
+
+    rows = [[cell(h.get(c)) for c in columns]
+            for h in sorted(history, key=lambda h: (not isinstance(h.get("value"), (int, float)), h.get("value", 0)))]
+    return [fl.Table("goal.json#history", columns, rows, len(rows), "by the value tried")]
 
 
 def _sweep_facts(doc: dict) -> list[tuple[str, str]]:
@@ -260,6 +277,8 @@ def report_context(folder: str | Path) -> dict:
         if path.name not in shown and path.name not in SKIP_CSV:
             tables.append(fl.read_table(path))
     goal = fl.scalar_items(docs["goal.json"]) if "goal.json" in docs else []
+    if "goal.json" in docs:
+        tables = _goal_history(docs["goal.json"]) + tables
 
     pics = []
     for pic in fl.pictures(folder, PICTURE_ORDER):
