@@ -1,0 +1,272 @@
+"""Mechanisms on a bare simpy environment fed scripted draws, against traces worked out by hand.
+
+Each test hands a mechanism a stream that returns given numbers in order, so every failure, repair,
+entry and exit falls on a day that can be written down; the expected trace in each test is worked
+out in its comments, not read back from the code. Part of the focused subset the mutation run uses
+(``[tool.mutmut]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+
+from sim import effects
+from sim.model.ledger import Ledger
+from sim.model.maintenance import Detachment
+from sim.model.montreux import Squadron
+from sim.model.shocks import violation_times
+from sim.model.transit import mean_queue
+from sim.parameters import MontreuxParameters
+from sim.streams import Streams
+
+from .conftest import scenario
+
+
+class Script:
+    """A stream handing out the given draws in order; it records the mean each draw was asked for."""
+
+    def __init__(self, *draws: float):
+        self.draws = list(draws)
+        self.means: list[float] = []
+
+    def exponential(self, mean: float) -> float:
+        self.means.append(mean)
+        return self.draws.pop(0)
+
+
+# --- a detachment, played lazily (heap) or on timeouts ---------------------------------------------
+
+# Two units, one crew (crews_for(2, 1, 2) == 1), mtbf 10, mttr 4.
+# Generation 1 (from day 0), draws in order: fail 3, fail 5 | repair 4 | fail 6, repair 2 | fail 10 | repair 1
+#   day 3  unit 0 fails, the crew takes it (repair 4: done day 7)
+#   day 5  unit 1 fails, waits for the crew
+#   day 7  unit 0 repaired (next failure 6: day 13); the crew takes unit 1 (repair 2: day 9)
+#   day 9  unit 1 repaired (next failure 10: day 19); the crew is free
+#   day 13 unit 0 fails, the crew takes it (repair 1: day 14)
+#   day 14 stop, before the repair due that very day: the one unit down counts as in place again
+# Generation 2 (a relief after a gap, from day 20): fail 2, fail 8 | repair 5 | fail 4 | repair 3
+#   day 22 unit 0 fails, the crew takes it (repair 5: day 27)
+#   day 25 relief: unit 0 is swapped for a serviceable one (next failure 4: day 29); the crew is free
+#   day 27 the swapped unit's repair is void
+#   day 28 unit 1 fails, the crew takes it (repair 3: day 31)
+#   day 29 unit 0 fails, waits for the crew
+#   horizon 30
+FIRST = [(3.0, "in_place", "maintenance", 1.0), (5.0, "in_place", "maintenance", 1.0),
+         (7.0, "maintenance", "in_place", 1.0), (9.0, "maintenance", "in_place", 1.0),
+         (13.0, "in_place", "maintenance", 1.0), (14.0, "maintenance", "in_place", 1.0)]
+SECOND = [(22.0, "in_place", "maintenance", 1.0), (25.0, "maintenance", "in_place", 1.0),
+          (28.0, "in_place", "maintenance", 1.0), (29.0, "in_place", "maintenance", 1.0)]
+
+
+def scripted_detachment(watched: bool):
+    env = simpy.Environment()
+    moves: list[tuple[float, str, str, float]] = []
+    scripts = {1: Script(3, 5, 4, 6, 2, 10, 1), 2: Script(2, 8, 5, 4, 3)}
+    asked: list[int] = []
+
+    def streams(generation):
+        asked.append(generation)
+        return scripts[generation]
+
+    d = Detachment(env, 2, lambda t, src, dst, n: moves.append((t, src, dst, n)), (10.0, 4.0, 1, 2), streams,
+                   watched=lambda: watched)
+    return env, d, moves, scripts, asked
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["heap", "timeouts"])
+def test_a_detachment_follows_the_hand_worked_trace(watched):
+    env, d, moves, scripts, asked = scripted_detachment(watched)
+    d.start()
+    assert d.crews == 1 and asked == [1]
+    env.run(until=14)
+    # lazily, nothing is written until someone must know; on timeouts, each move as it happens
+    assert moves == ([] if not watched else FIRST[:5])
+    d.stop()
+    assert moves == FIRST and d.down == []
+    assert scripts[1].draws == [] and scripts[1].means == [10, 10, 4, 10, 4, 10, 4]
+    env.run(until=20)
+    assert moves == FIRST  # a stopped detachment does not fail
+    d.start()
+    assert asked == [1, 2]
+    env.run(until=25)
+    d.relieve()
+    assert moves == FIRST + SECOND[:2]
+    env.run(until=30)
+    d.advance(30)
+    assert moves == FIRST + SECOND
+    d.advance(30)
+    assert moves == FIRST + SECOND  # nothing played twice
+    assert d.down == [True, True] and list(d._waiting) == [0] and d._free == 0
+    assert scripts[2].draws == [] and scripts[2].means == [10, 10, 4, 10, 4]
+
+
+def test_a_detachment_stopped_before_any_failure_moves_nothing():
+    env, d, moves, scripts, asked = scripted_detachment(False)
+    d.start()
+    env.run(until=2)
+    d.stop()
+    d.advance(100)
+    assert moves == [] and scripts[1].draws == [4, 6, 2, 10, 1]
+
+
+def test_a_relief_with_nothing_under_repair_moves_nothing_and_keeps_the_pending_failures():
+    env, d, moves, scripts, asked = scripted_detachment(False)
+    d.start()
+    env.run(until=2)
+    d.relieve()
+    d.advance(6)
+    assert moves == FIRST[:2]
+    assert scripts[1].draws == [6, 2, 10, 1]  # two failures drawn at the start, one repair begun on day 3
+
+
+# --- a squadron's ships: crews, a relief, the tonnage cap -----------------------------------------
+
+RULES = dict(enabled=True, max_stay_days=21, tonnage_cap=30000, straits_closed=False, transit_days=2, port_days=4,
+             stagger=False)
+
+
+class Places:
+    """A ledger stand-in: ships per place and every move with its day."""
+
+    def __init__(self, env, ships):
+        self.env = env
+        self.n = {"in_place": float(ships), "straits": 0.0, "maintenance": 0.0}
+        self.moves: list[tuple[float, str, str]] = []
+
+    def __call__(self, src, dst, k):
+        self.n[src] -= k
+        self.n[dst] += k
+        self.moves.append((self.env.now, src, dst))
+
+
+def scripted_squadron(ships, script, pool=None, **rules):
+    env = simpy.Environment()
+    places = Places(env, ships)
+    sq = Squadron(env, MontreuxParameters(**{**RULES, **rules}), "N", ships, 3500.0, places,
+                  tonnage_pool=pool(env) if pool else None,
+                  failures=(20.0, 6.0, 1, 2) if script else None, streams=(lambda g: script) if script else None)
+    sq.start()
+    return env, sq, places
+
+
+def test_failed_ships_queue_for_the_one_crew():
+    # Two ships in step, one crew. Both enter on day 0 and reach station on day 2 (transit 2).
+    # Draws: ship 0 fails after 5, ship 1 after 6 | ship 0's repair 10 | ship 1's repair 3 | 100, 100
+    #   day 7  ship 0 fails, sails out: past the straits on day 9, repaired by day 19, re-enters at once
+    #   day 8  ship 1 fails, past the straits on day 10, waits for the crew until 19, repaired on day 22
+    #   ship 0: entered 19, on station 21 to 38 (no failure within 17 days), out on day 40
+    #   ship 1: entered 22, on station 24 to 41, out on day 43
+    script = Script(5, 6, 10, 3, 100, 100)
+    env, sq, places = scripted_squadron(2, script)
+    env.run(until=44)
+    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 19, 40, 3500.0), ("N", 22, 43, 3500.0)]
+    assert script.means == [20, 20, 6, 6, 20, 20]
+    assert (19, "maintenance", "straits") in places.moves and (22, "maintenance", "straits") in places.moves
+
+
+def test_a_relief_sends_ships_under_repair_back_in_at_once():
+    # As above until day 15: ship 0 under repair, ship 1 waiting for the crew. The relief swaps both
+    # for serviceable ships at the straits, which enter on day 15 and are on station 17 to 34.
+    script = Script(5, 6, 10, 100, 100)
+    env, sq, places = scripted_squadron(2, script)
+    env.run(until=15)
+    sq.relieve()
+    assert sq.state == ["straits", "straits"] and places.n["maintenance"] == 0.0
+    env.run(until=37)
+    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 15, 36, 3500.0), ("N", 15, 36, 3500.0)]
+    assert places.moves[-4:] == [(17, "straits", "in_place"), (17, "straits", "in_place"),
+                                 (34, "in_place", "straits"), (34, "in_place", "straits")]
+    sq.stop()
+    assert places.n == {"in_place": 2.0, "straits": 0.0, "maintenance": 0.0}
+
+
+def test_the_tonnage_cap_lets_one_ship_in_at_a_time():
+    # A cap of 5000 t and ships of 3500 t: one ship inside at a time. Ship 0 enters on day 0 and
+    # leaves on day 21; ship 1, waiting for tonnage, enters then; ship 0 is back at the straits on
+    # day 25 and waits for ship 1 to leave on day 42; and so on.
+    pool = {}
+
+    def make(env):
+        pool["c"] = simpy.Container(env, capacity=5000, init=5000)
+        return pool["c"]
+
+    env, sq, places = scripted_squadron(2, None, pool=make)
+    env.run(until=30)
+    assert sq.log == [("N", 0, 21, 3500.0)]
+    assert pool["c"].level == 1500
+    # stopped with ship 1 inside (since day 21) and ship 0 waiting for tonnage: the tonnage comes back
+    # (when the interrupt reaches it, that same day) and the waiting request is withdrawn
+    sq.stop()
+    env.run(until=100)
+    assert sq.log == [("N", 0, 21, 3500.0), ("N", 21, 30, 3500.0)]
+    assert pool["c"].level == 5000 and places.n["in_place"] == 2.0
+
+
+def test_the_tonnage_cap_alternates_the_stays():
+    pool = {}
+
+    def make(env):
+        pool["c"] = simpy.Container(env, capacity=5000, init=5000)
+        return pool["c"]
+
+    env, sq, places = scripted_squadron(2, None, pool=make)
+    env.run(until=85)
+    assert [(e, x) for _, e, x, _ in sq.log] == [(0, 21), (21, 42), (42, 63), (63, 84)]
+    assert pool["c"].level == 1500  # one ship inside
+
+
+# --- the deployment factor, violations, the ledger, the hub queue --------------------------------
+
+
+def test_enablers_shorten_moves_by_their_deploy_factors_in_proportion_to_what_is_provided():
+    p = scenario(parameters={"enablers": {"airlift": {"deploy_factor": 0.7}, "logistics": {"deploy_factor": 0.85}}}).parameters
+    assert effects.deploy_factor({"airlift": 0.0, "logistics": 0.0}, p) == pytest.approx(1.0)
+    assert effects.deploy_factor({"airlift": 1.0, "logistics": 0.0}, p) == pytest.approx(0.7)
+    assert effects.deploy_factor({"airlift": 0.5, "logistics": 0.0}, p) == pytest.approx(0.85)
+    assert effects.deploy_factor({"airlift": 0.5, "logistics": 0.5}, p) == pytest.approx(0.85 * 0.925)
+    assert effects.deploy_factor({"airlift": 1.0, "logistics": 1.0}, p) == pytest.approx(0.7 * 0.85)
+
+
+def test_violations_are_the_cumulated_draws_of_their_own_keyed_stream():
+    class W:
+        horizon = 400.0
+        streams = Streams(5, 0)
+
+    stream = Streams(5, 0).rng("violations", "v")
+    expected, t = [], 0.0
+    while True:
+        t += stream.exponential(365.0 / 6.0)
+        if t >= 400.0:
+            break
+        expected.append(t)
+    assert len(expected) >= 3
+    assert violation_times(W, "v", 6.0) == expected
+    assert violation_times(W, "w", 6.0) != expected  # another event's content, another stream
+    W.horizon = expected[2]  # an arrival on the horizon itself is not counted
+    assert violation_times(W, "v", 6.0) == expected[:2]
+    W.horizon = 1e6
+    slow = violation_times(W, "v", 1.0)  # one a year: the same draws, six times as far apart
+    assert slow[:len(expected)] == pytest.approx([6.0 * x for x in expected])
+
+
+def test_the_ledger_adds_and_tells_its_listeners_when_and_what_changed_in_place():
+    ledger = Ledger(("sky", "tanker"))
+    heard = []
+    ledger.listeners.append(lambda t, target: heard.append((t, target)))
+    ledger.add(1.0, "sky", "not_approved", 1.0)
+    ledger.add(2.0, "sky", "not_approved", 1.0)
+    ledger.move(3.0, "sky", "not_approved", "in_place", 1.0)
+    ledger.move(4.0, "sky", "not_approved", "in_place", 1.0)
+    ledger.add(5.0, "tanker", "in_place", 1.0)
+    ledger.move(6.0, "sky", "in_place", "maintenance", 1.0)
+    ledger.move(7.0, "sky", "maintenance", "rotation_gap", 1.0)
+    assert ledger.amount("sky", "not_approved") == 0.0 and ledger.amount("sky", "in_place") == 1.0
+    assert heard == [(3.0, "sky"), (4.0, "sky"), (5.0, "tanker"), (6.0, "sky")]  # only what is in place is read live
+    empty = Ledger(("sky",)).log_arrays()
+    assert [a.shape for a in empty] == [(0,), (0,), (0,)] and empty[1].dtype == "int64"
+
+
+def test_a_queue_still_waiting_at_the_horizon_counts_to_the_horizon():
+    assert mean_queue([(2.0, 1)], 10.0) == pytest.approx(0.8)
+    assert mean_queue([(2.0, 1), (4.0, 1), (6.0, -1)], 10.0) == pytest.approx((2 * 1 + 2 * 2 + 4 * 1) / 10)
