@@ -101,13 +101,26 @@ def test_a_detachment_follows_the_hand_worked_trace(watched):
     assert scripts[2].draws == [] and scripts[2].means == [10, 10, 4, 10, 4]
 
 
-def test_a_detachment_stopped_before_any_failure_moves_nothing():
-    env, d, moves, scripts, asked = scripted_detachment(False)
+@pytest.mark.parametrize("watched", [False, True], ids=["heap", "timeouts"])
+def test_a_detachment_stopped_before_any_failure_moves_nothing(watched):
+    env, d, moves, scripts, asked = scripted_detachment(watched)
     d.start()
     env.run(until=2)
     d.stop()
+    env.run(until=100)  # the failures that were due on days 3 and 5 no longer count
     d.advance(100)
     assert moves == [] and scripts[1].draws == [4, 6, 2, 10, 1]
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["heap", "timeouts"])
+def test_a_unit_swapped_by_a_relief_is_not_down_any_more(watched):
+    env, d, moves, scripts, asked = scripted_detachment(watched)
+    d.start()
+    env.run(until=4)
+    d.relieve()  # unit 0 (failed on day 3) swapped: its next failure is drawn (4: day 8)
+    d.stop()
+    assert moves == [(3.0, "in_place", "maintenance", 1.0), (4.0, "maintenance", "in_place", 1.0)]
+    assert d.down == [] and scripts[1].draws == [2, 10, 1]
 
 
 def test_a_relief_with_nothing_under_repair_moves_nothing_and_keeps_the_pending_failures():
@@ -127,7 +140,7 @@ RULES = dict(enabled=True, max_stay_days=21, tonnage_cap=30000, straits_closed=F
 
 
 class Places:
-    """A ledger stand-in: ships per place and every move with its day."""
+    """A ledger stand-in: ships per place and every move with its day (as it happens, or written later)."""
 
     def __init__(self, env, ships):
         self.env = env
@@ -135,50 +148,93 @@ class Places:
         self.moves: list[tuple[float, str, str]] = []
 
     def __call__(self, src, dst, k):
+        self.at(self.env.now, src, dst, k)
+
+    def at(self, t, src, dst, k):
         self.n[src] -= k
         self.n[dst] += k
-        self.moves.append((self.env.now, src, dst))
+        self.moves.append((t, src, dst))
 
 
-def scripted_squadron(ships, script, pool=None, **rules):
+def scripted_squadron(ships, script, pool=None, lazy=False, crews=1, **rules):
     env = simpy.Environment()
     places = Places(env, ships)
+    asked = []
+
+    def streams(generation):
+        asked.append(generation)
+        return script
+
     sq = Squadron(env, MontreuxParameters(**{**RULES, **rules}), "N", ships, 3500.0, places,
                   tonnage_pool=pool(env) if pool else None,
-                  failures=(20.0, 6.0, 1, 2) if script else None, streams=(lambda g: script) if script else None)
+                  failures=(20.0, 6.0, crews, 2) if script else None, streams=streams if script else None,
+                  mover_at=places.at if lazy else None)
     sq.start()
+    sq.asked = asked
     return env, sq, places
 
 
-def test_failed_ships_queue_for_the_one_crew():
+def play(env, sq, until):
+    """Run to ``until`` and have the squadron write what it played lazily up to then."""
+    env.run(until=until)
+    sq.advance(until)
+
+
+MODES = pytest.mark.parametrize("lazy", [False, True], ids=["processes", "heap"])
+
+
+@MODES
+def test_failed_ships_queue_for_the_one_crew(lazy):
     # Two ships in step, one crew. Both enter on day 0 and reach station on day 2 (transit 2).
-    # Draws: ship 0 fails after 5, ship 1 after 6 | ship 0's repair 10 | ship 1's repair 3 | 100, 100
-    #   day 7  ship 0 fails, sails out: past the straits on day 9, repaired by day 19, re-enters at once
-    #   day 8  ship 1 fails, past the straits on day 10, waits for the crew until 19, repaired on day 22
-    #   ship 0: entered 19, on station 21 to 38 (no failure within 17 days), out on day 40
-    #   ship 1: entered 22, on station 24 to 41, out on day 43
-    script = Script(5, 6, 10, 3, 100, 100)
-    env, sq, places = scripted_squadron(2, script)
-    env.run(until=44)
-    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 19, 40, 3500.0), ("N", 22, 43, 3500.0)]
+    # Draws: ship 0 fails after 5, ship 1 after 6 | ship 0's repair 3.5 | ship 1's repair 3 | 100, 100
+    #   day 7    ship 0 fails, sails out: past the straits on day 9, repaired on day 12.5; its port call
+    #            runs to day 13 (9 + 4), when it re-enters
+    #   day 8    ship 1 fails, past the straits on day 10, waits for the crew until 12.5, repaired on
+    #            day 15.5, after its port call (10 + 4): re-enters at once
+    #   ship 0:  entered 13, on station 15 to 32 (no failure within 17 days), out on day 34
+    #   ship 1:  entered 15.5, on station 17.5 to 34.5, out on day 36.5
+    script = Script(5, 6, 3.5, 3, 100, 100)
+    env, sq, places = scripted_squadron(2, script, lazy=lazy)
+    play(env, sq, 37)
+    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 13, 34, 3500.0), ("N", 15.5, 36.5, 3500.0)]
     assert script.means == [20, 20, 6, 6, 20, 20]
-    assert (19, "maintenance", "straits") in places.moves and (22, "maintenance", "straits") in places.moves
+    assert (12.5, "maintenance", "straits") in places.moves and (15.5, "maintenance", "straits") in places.moves
+    assert sq.asked == [1]
 
 
-def test_a_relief_sends_ships_under_repair_back_in_at_once():
-    # As above until day 15: ship 0 under repair, ship 1 waiting for the crew. The relief swaps both
-    # for serviceable ships at the straits, which enter on day 15 and are on station 17 to 34.
-    script = Script(5, 6, 10, 100, 100)
-    env, sq, places = scripted_squadron(2, script)
-    env.run(until=15)
+@MODES
+def test_two_crews_repair_two_ships_at_once(lazy):
+    # As above with two crews: ship 1 is repaired from day 10 to 13, its port call ends on day 14
+    script = Script(5, 6, 3.5, 3, 100, 100)
+    env, sq, places = scripted_squadron(2, script, lazy=lazy, crews=2)
+    play(env, sq, 37)
+    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 13, 34, 3500.0), ("N", 14, 35, 3500.0)]
+    assert (13, "maintenance", "straits") in places.moves
+
+
+@MODES
+def test_a_relief_sends_ships_under_repair_back_in_at_once(lazy):
+    # Repairs of 10: on day 11 ship 0 is under repair (9 to 19), ship 1 waits for the crew. The relief
+    # swaps both for serviceable ships at the straits, which enter on day 11 and are on station 13 to
+    # 30. Ship 0's next failure falls due on day 30 itself, the end of its stay: it leaves serviceable.
+    script = Script(5, 6, 10, 17, 100, 100, 100)
+    env, sq, places = scripted_squadron(2, script, lazy=lazy)
+    play(env, sq, 11)
     sq.relieve()
     assert sq.state == ["straits", "straits"] and places.n["maintenance"] == 0.0
-    env.run(until=37)
-    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 15, 36, 3500.0), ("N", 15, 36, 3500.0)]
-    assert places.moves[-4:] == [(17, "straits", "in_place"), (17, "straits", "in_place"),
-                                 (34, "in_place", "straits"), (34, "in_place", "straits")]
+    play(env, sq, 33)
+    assert sq.log == [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0), ("N", 11, 32, 3500.0), ("N", 11, 32, 3500.0)]
+    assert places.moves[-4:] == [(13, "straits", "in_place"), (13, "straits", "in_place"),
+                                 (30, "in_place", "straits"), (30, "in_place", "straits")]
+    play(env, sq, 40)  # both on station again since day 38 (port call to 36, transit 2)
+    assert sq.state == ["in_place", "in_place"]
+    moved = len(places.moves)
     sq.stop()
+    env.run(until=41)
+    assert len(places.moves) == moved  # ships on station are in place already: nothing to move
     assert places.n == {"in_place": 2.0, "straits": 0.0, "maintenance": 0.0}
+    sq.start()
+    assert sq.asked == [1, 2]  # a relief after a gap draws from a fresh stream
 
 
 def test_the_tonnage_cap_lets_one_ship_in_at_a_time():
@@ -214,6 +270,8 @@ def test_the_tonnage_cap_alternates_the_stays():
     env.run(until=85)
     assert [(e, x) for _, e, x, _ in sq.log] == [(0, 21), (21, 42), (42, 63), (63, 84)]
     assert pool["c"].level == 1500  # one ship inside
+    exact = Squadron(env, MontreuxParameters(**{**RULES, "tonnage_cap": 3500}), "M", 1, 3500.0, places)
+    assert exact.can_enter()  # a ship of exactly the cap fits
 
 
 # --- the deployment factor, violations, the ledger, the hub queue --------------------------------
@@ -270,3 +328,83 @@ def test_the_ledger_adds_and_tells_its_listeners_when_and_what_changed_in_place(
 def test_a_queue_still_waiting_at_the_horizon_counts_to_the_horizon():
     assert mean_queue([(2.0, 1)], 10.0) == pytest.approx(0.8)
     assert mean_queue([(2.0, 1), (4.0, 1), (6.0, -1)], 10.0) == pytest.approx((2 * 1 + 2 * 2 + 4 * 1) / 10)
+
+
+# --- hubs, gates, decisions: boundaries ------------------------------------------------------------
+
+
+class _Via:
+    """What a hub asks of the world: the hub factor now."""
+
+    def __init__(self, env, factor):
+        self.env, self.factor = env, factor
+
+    def hub_factor_now(self):
+        return self.factor
+
+
+class _Group:
+    def __init__(self, amount):
+        self.amount, self.hub, self.hub_wait_days = amount, None, None
+
+
+def test_a_hub_serves_one_group_at_a_time_at_its_raised_throughput():
+    from sim.model.transit import Hub, route
+
+    env = simpy.Environment()
+    hub = Hub(env, "H", 10.0)
+    world = _Via(env, 2.0)
+    first, second, third = _Group(20.0), _Group(40.0), _Group(10.0)
+    env.process(route(world, first, {"H": hub}, "H"))  # a hub named alone, not in a list
+    env.process(route(world, second, {"H": hub}, "H"))
+    waiting = env.process(route(world, third, {"H": hub}, "H"))
+
+    def give_up():
+        yield env.timeout(0.5)
+        waiting.interrupt()
+
+    env.process(give_up())
+    try:
+        env.run(until=10)
+    except simpy.Interrupt:
+        pass
+    env.run(until=10)
+    # 20 people at 10 x 2 a day: one day; then 40: two days. The third group leaves the queue on day 0.5
+    assert hub.waits == [0.0, 1.0] and second.hub_wait_days == 1.0
+    assert sorted(hub.queue_log) == [(0, -1), (0, 1), (0, 1), (0, 1), (0.5, -1), (1.0, -1)]
+
+
+def test_a_gate_opens_on_a_fractional_day():
+    from sim.model.phases import Gate
+
+    env = simpy.Environment()
+    gate = Gate(env, "land")
+    env.process(gate.at(0.5))
+    env.run(until=0.25)
+    assert gate.opened_at is None and gate.component == "land"
+    env.run(until=1)
+    assert gate.opened_at == 0.5
+
+
+def test_a_watch_counts_coverage_a_rounding_error_below_the_threshold_as_held():
+    from sim.model.phases import Gate, Watch
+
+    env = simpy.Environment()
+    gate = Gate(env, "land")
+    watch = Watch(gate, lambda: 0.5 - 1e-12, 0.5, 0)
+    watch.update()
+    assert gate.opened_at == 0.0
+
+
+def test_a_decision_waits_a_fractional_delay_and_a_withdrawn_country_does_not_reconsider():
+    from sim.model.decisions import Backstop, Decision
+
+    env = simpy.Environment()
+    backstop = Backstop(env, scenario().us_backstop.ladder, "none")
+    d = Decision(env, backstop, 0.5, None, 0.5, 0.9)
+    env.run(until=0.25)
+    assert d.decided_at is None
+    env.run(until=1)
+    assert d.decided_at == 0.5 and d.approved is False and not d.withdrawn
+    d.withdraw()
+    assert d.withdrawn and d.reconsider(0.1) is None and d.approved is False
