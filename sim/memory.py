@@ -18,8 +18,8 @@ from typing import Optional
 from .errors import ScenarioError
 
 FLOAT = 8
-TIMELINE_ROW = 9 * 8 + 4 * 24 + 64
-"""Bytes one timeline row holds: nine list slots, a few float objects, its share of the list's slack."""
+TIMELINE_ROW = 10 * 8 + 4 * 24 + 64
+"""Bytes one timeline row holds: ten list slots, a few float objects, its share of the list's slack."""
 VIOLATION_BYTES = 400
 """Bytes one ceasefire violation holds while its replication is simulated (event, interval, surge)."""
 POINT_FACTOR = 6

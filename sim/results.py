@@ -7,7 +7,17 @@ Files written to the output folder:
 ``timeline.csv``   one row per contingent and replication
 ``shortfall.csv``  ``day,component,cause,mean``: the shortfall split by cause, as fractions of the
                    requirement (they add up to ``1 - mean coverage`` on each day)
-``summary.json``   milestones, gaps, per-country burden, and the defaults used with their sources
+``summary.json``   milestones, gaps, per-country burden, and the defaults used with their sources.
+                   ``components.<c>.min_mean_coverage``: the lowest mean coverage counted from the
+                   component's opening, each replication from its own opening day (day k after
+                   opening, averaged over the replications that opened; k up to the horizon less the
+                   median opening day, so at least half of them count); it is 0 wherever units start
+                   moving only when the phase opens, so ``min_mean_coverage_after_ioc`` counts the same
+                   way from each replication's first day at IOC (the worst dip once held); ``withdrawals``: the share of
+                   replications in which each country that pledges units or enablers withdraws;
+                   ``transit_withdrawals``: the same for each transit hub's host (its hub closes);
+                   ``countries.<name>.contributions`` are the pledges alone, each ``reinforce``
+                   event has its own entry under ``countries.<name>.reinforcements``
 ``scenario.json``  the fully resolved scenario (every default filled in, files it extends merged, ``--set``
                    applied), and under ``loaded_from`` the files read and the assignments applied
 """
@@ -93,7 +103,8 @@ def summarise(
             "sustainable_coverage": long_run,
             "exceeds_sustainable": long_run is not None and horizon_mean > long_run + SUSTAIN_TOLERANCE,
             **required[comp],
-            "min_mean_coverage": round(float(mean[i].min()), 4),
+            "min_mean_coverage": _round4(min_mean_from_opening(result.coverage[:, i, :], result.phase_open[:, i])),
+            "min_mean_coverage_after_ioc": _round4(min_mean_from_opening(result.coverage[:, i, :], m["ioc_day"])),
             "ioc_day": spread(m["ioc_day"]),
             "foc_day": spread(m["foc_day"]),
             "gap_days": spread(m["gap_days"]),
@@ -115,6 +126,9 @@ def summarise(
     withdrawn: dict[str, int] = {}
     for _, country, _day in result.withdrawals:
         withdrawn[country] = withdrawn.get(country, 0) + 1
+    n_reps = max(1, len(result.reps))
+    pledging = {c.name for c in scn.countries if pledges_anything(c, scn.components)}
+    hosts = {h.name for h in scn.transit.hubs} & {c.name for c in scn.countries} if scn.transit else set()
     return {
         "scenario": scn.name,
         "description": scn.description,
@@ -131,12 +145,48 @@ def summarise(
         "thresholds": {"ioc": scn.parameters.coverage.ioc, "foc": scn.parameters.coverage.foc},
         "components": comps,
         "hubs": hubs,
-        "withdrawals": {k: round(v / max(1, len(result.reps)), 4) for k, v in sorted(withdrawn.items())},
+        "withdrawals": {k: round(withdrawn.get(k, 0) / n_reps, 4) for k in sorted(pledging)},
+        "transit_withdrawals": {k: round(withdrawn.get(k, 0) / n_reps, 4) for k in sorted(hosts)},
         "countries": country_burden(result),
         "defaults_used": defaults_used(result, scenario_file, catalog, chain),
         "assumptions_used": assumptions_used(scn, scenario_raw(scenario_file, chain), catalog),
         "evidence_base": evidence_base(catalog.directory if catalog else None).record(),
     }
+
+
+def pledges_anything(country, components) -> bool:
+    """Whether ``country`` pledges units to a simulated component or an enabler."""
+    return any(country.pledge(c) > 0 for c in components) or any(n > 0 for n in country.enablers.values())
+
+
+def min_mean_from_opening(coverage: np.ndarray, opened: np.ndarray) -> float | None:
+    """Lowest mean coverage counted from the opening, each replication from its own opening day.
+
+    ``coverage`` is one component's (R, H) daily coverage, ``opened`` the day it opened in each
+    replication (NaN: never). Day k after opening is averaged over the replications that opened
+    and whose day ``ceil(open) + k`` is within the horizon; k runs up to the horizon less the
+    median opening day, so every mean has at least half the opened replications. None if the
+    component never opens.
+    """
+    opened = np.asarray(opened, dtype=float)
+    keep = ~np.isnan(opened)
+    if not keep.any():
+        return None
+    H = coverage.shape[1]
+    start = np.ceil(opened[keep]).astype(int)
+    span = H - int(np.ceil(np.median(start)))
+    if span <= 0:
+        return None
+    days = start[:, None] + np.arange(span)[None, :]
+    inside = days < H
+    values = np.take_along_axis(coverage[keep], np.minimum(days, H - 1), axis=1)
+    counts = inside.sum(axis=0)
+    means = np.where(inside, values, 0.0).sum(axis=0) / np.maximum(counts, 1)
+    return float(means[counts > 0].min())
+
+
+def _round4(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
 
 
 SUSTAIN_TOLERANCE = 0.005
@@ -146,6 +196,9 @@ SUSTAIN_TOLERANCE = 0.005
 def country_burden(result: RunResult) -> dict:
     """Per country and target: numbers deployed, approval share, and what the country commits with rotation.
 
+    ``contributions`` describe the pledges alone; each ``reinforce`` event gets its own entry under
+    ``reinforcements`` (a reinforcement exists only where the country approved and had not withdrawn
+    by its day, so mixing its rows with the pledge's would inflate the pledge's shares).
     ``deployed_mean`` is the mean over replications of the units that arrived (none where the country
     never deployed); ``committed_with_rotation`` is that times the pool ratio of the country's rotation
     for the target (1 without relief): the people or platforms held at home and away to keep them there.
@@ -153,14 +206,16 @@ def country_burden(result: RunResult) -> dict:
     scn = result.scenario
     tl = result.timeline
     n_reps = max(1, len(result.reps))
+    reinforced = tl.get("reinforcement_day") or [None] * len(tl["country"])
     out: dict[str, dict] = {}
     for country in scn.countries:
         rows = [i for i, c in enumerate(tl["country"]) if c == country.name]
+        pledge_rows = [i for i in rows if reinforced[i] is None]
         targets: dict[str, dict] = {}
-        for target in dict.fromkeys(tl["component"][i] for i in rows):
+        for target in dict.fromkeys(tl["component"][i] for i in pledge_rows):
             rot = policy(scn, country, target)
             ratio = rot.ratio if rot is not None else 1
-            sel = [i for i in rows if tl["component"][i] == target]
+            sel = [i for i in pledge_rows if tl["component"][i] == target]
             placed = [tl["amount"][i] for i in sel if tl["arrival_day"][i] is not None]
             peak = max(placed, default=0.0)
             deployed_mean = float(np.sum(placed)) / n_reps
@@ -175,7 +230,26 @@ def country_burden(result: RunResult) -> dict:
                 "rotation_tour_days": rot.tour_days if rot is not None else None,
                 "committed_with_rotation": round(deployed_mean * ratio, 2),
             }
-        out[country.name] = {"ref": country.ref, "stance": country.stance, "contributions": targets}
+        reinforcements = []
+        for e in scn.events:
+            if e.type != "reinforce" or e.country != country.name:
+                continue
+            sel = [i for i in rows if reinforced[i] == e.day and tl["component"][i] == e.component]
+            placed = [tl["amount"][i] for i in sel if tl["arrival_day"][i] is not None]
+            rot = policy(scn, country, e.component)
+            ratio = rot.ratio if rot is not None else 1
+            entry = {"component": e.component, "day": e.day, "amount": e.amount}
+            if entry in [{k: r[k] for k in entry} for r in reinforcements]:
+                continue  # identical events share their rows
+            deployed_mean = float(np.sum(placed)) / n_reps
+            reinforcements.append(entry | {
+                "sent_share": round(len({tl["rep"][i] for i in sel}) / n_reps, 4),
+                "arrived_share": round(len({tl["rep"][i] for i in sel if tl["arrival_day"][i] is not None}) / n_reps, 4),
+                "deployed_mean": round(deployed_mean, 2),
+                "committed_with_rotation": round(deployed_mean * ratio, 2),
+            })
+        out[country.name] = {"ref": country.ref, "stance": country.stance, "contributions": targets,
+                             "reinforcements": reinforcements}
     return out
 
 
@@ -246,11 +320,12 @@ def write_run_files(
         w = csv.writer(f)
         w.writerow(TIMELINE_COLUMNS)
         for row in zip(*(tl[k] for k in TIMELINE_COLUMNS)):
-            rep, country, comp, amount, approved, arrival, departure, hub, wait = row
+            rep, country, comp, amount, approved, arrival, departure, hub, wait, reinforced = row
             w.writerow([rep, country, comp, _fmt(float(amount)), "true" if approved else "false",
                         _fmt(arrival if arrival is None else float(arrival)),
                         _fmt(departure if departure is None else float(departure)),
-                        hub or "", _fmt(wait if wait is None else float(wait))])
+                        hub or "", _fmt(wait if wait is None else float(wait)),
+                        _fmt(reinforced if reinforced is None else float(reinforced))])
     if result.trained is not None:
         q = np.percentile(result.trained, [5, 50, 95], axis=0)
         mean = result.trained.mean(axis=0)

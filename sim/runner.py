@@ -25,7 +25,9 @@ from .scenario import Scenario
 
 TIMELINE_COLUMNS = (
     "rep", "country", "component", "amount", "approved", "arrival_day", "departure_day", "hub", "hub_wait_days",
+    "reinforcement_day",
 )
+"""``reinforcement_day``: empty for a country's pledge, the ``reinforce`` event's day for a reinforcement."""
 
 
 @dataclass
@@ -100,6 +102,7 @@ def record(j, rep, trace, phase_open, hub_queue, hub_waits, withdrawals, timelin
         timeline["departure_day"].append(c.departure_day)
         timeline["hub"].append(c.hub)
         timeline["hub_wait_days"].append(c.hub_wait_days)
+        timeline["reinforcement_day"].append(c.reinforcement_day)
 
 
 def run(

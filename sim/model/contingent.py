@@ -53,6 +53,7 @@ class Contingent:
     departure_day: Optional[float] = None
     hub: Optional[str] = None
     hub_wait_days: Optional[float] = None
+    reinforcement_day: Optional[float] = None  # the reinforce event's day; None for the pledge itself
     where: dict[str, float] = field(default_factory=dict)
     process: Optional[simpy.Process] = None
     detachment: Optional[object] = None  # a Detachment or a Squadron: start(), stop(), relieve()

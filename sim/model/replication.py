@@ -246,7 +246,7 @@ class World:
         yield self.env.timeout(day)
         if country.name not in self.approved or country.name in self.withdrawn:
             return
-        c = Contingent(country.name, component, 0.0, approved=True)
+        c = Contingent(country.name, component, 0.0, approved=True, reinforcement_day=day)
         c.pledge(self, "phase_wait", float(amount))
         self.register(country.name, [c])
         move = country.deploy_days.draw(self.streams.rng(country.name, "reinforce", key))
