@@ -75,6 +75,31 @@ class Ledger:
             for listener in self.listeners:
                 listener(t, target)
 
+    def mover(self, target: str, where: dict[str, float] | None = None) -> Callable[[float, str, str, float], None]:
+        """A ``move(t, src, dst, amount)`` for ``target`` alone: :meth:`move` with its rows looked up once.
+
+        ``where`` (an owner's units per state, e.g. a contingent's) is kept in step with each move.
+        Mechanisms that move one unit at a time (failures, ships) write through it.
+        """
+        rows = {state: self.rows[(target, state)] for state in STATES}
+        ledger, live, log = self, self.live, self.log
+
+        def move(t: float, src: str, dst: str, amount: float) -> None:
+            if amount == 0:
+                return
+            a, b = rows[src], rows[dst]
+            live[a] -= amount
+            live[b] += amount
+            log.append((t, a, b, amount))
+            if where is not None:
+                where[src] = where.get(src, 0.0) - amount
+                where[dst] = where.get(dst, 0.0) + amount
+            if ledger.listeners and (src == "in_place" or dst == "in_place"):
+                for listener in ledger.listeners:
+                    listener(t, target)
+
+        return move
+
     def amount(self, target: str, state: str) -> float:
         """Units of ``target`` in ``state`` now."""
         return self.live[self.rows[(target, state)]]

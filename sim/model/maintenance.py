@@ -155,15 +155,11 @@ class Detachment:
         """A crew takes unit ``i`` on: its repair is pending."""
         self._after(now, self.stream.exponential(self.mttr), self._repaired, i)
 
-    def _move(self, t: float, src: str, dst: str) -> None:
-        """One unit from ``src`` to ``dst`` at ``t``."""
-        self.move(t, src, dst, 1.0)
-
     def _fails(self, t: float, i: int, ticket: int) -> None:
         if i >= len(self._pending) or self._pending[i] != ticket:
             return  # stopped or relieved since
         self.down[i] = True
-        self._move(t, "in_place", "maintenance")
+        self.move(t, "in_place", "maintenance", 1.0)
         if self._free:
             self._free -= 1
             self._repair(t, i)
@@ -174,7 +170,7 @@ class Detachment:
         if i >= len(self._pending) or self._pending[i] != ticket:
             return
         self.down[i] = False
-        self._move(t, "maintenance", "in_place")
+        self.move(t, "maintenance", "in_place", 1.0)
         self._serve(t, i)
         if self._waiting:
             self._repair(t, self._waiting.popleft())

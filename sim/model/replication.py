@@ -171,7 +171,7 @@ class World:
     def detachment(self, c: Contingent, spec) -> Detachment:
         """The failing aircraft or ships of a contingent in place (:mod:`sim.model.maintenance`)."""
         return Detachment(
-            self.env, int(round(c.amount)), lambda t, src, dst, n: self.move_at(c, t, src, dst, n), spec,
+            self.env, int(round(c.amount)), self.ledger.mover(c.target, c.where), spec,
             lambda generation: self.streams.rng(c.country, "failures", c.target, str(generation)),
             lambda: any(not watch.done and c.target in relevant for watch, relevant in self.watches),
         )
@@ -200,7 +200,7 @@ class World:
             failures=failures,
             streams=lambda generation: self.streams.rng(c.country, "failures", "sea", str(generation)),
             phase=(j * GOLDEN % 1.0) * (rules.max_stay_days + rules.port_days),
-            mover_at=lambda t, src, dst, n: self.move_at(c, t, src, dst, n),
+            mover_at=self.ledger.mover(c.target, c.where),
             watched=lambda: any(not watch.done and c.target in relevant for watch, relevant in self.watches),
         )
 
