@@ -301,13 +301,14 @@ def test_ships_played_on_a_heap_or_as_processes_change_no_number(name, monkeypat
     assert lazy_logs == black_sea([replication.simulate(scn, 13, rep) for rep in range(3)])
 
 
-def test_relieved_and_stopped_squadrons_replay_the_same_draws(make, monkeypatch):
-    """Short tours, gaps and reliefs of navies whose ships fail often and queue for one crew."""
+@pytest.mark.parametrize("stagger, transit, mtbf", [(True, 1.5, 9), (False, 1.5, 30), (True, 0.0, 40)])
+def test_relieved_and_stopped_squadrons_replay_the_same_draws(make, monkeypatch, stagger, transit, mtbf):
+    """Short tours, gaps and reliefs of navies whose ships fail and queue for one crew (ships in step too)."""
     scn = make(
         horizon_days=500,
         requirements={"sea": {"ships": 6}},
-        maintenance={"sea": {"mtbf_days": 9, "mttr_days": 12, "crews_per_detachment": 1, "detachment_size": 8}},
-        parameters={"montreux": {"transit_days": 1.5, "port_days": 3, "tonnage_cap": 1e6}},
+        maintenance={"sea": {"mtbf_days": mtbf, "mttr_days": 12, "crews_per_detachment": 1, "detachment_size": 8}},
+        parameters={"montreux": {"transit_days": transit, "port_days": 3, "tonnage_cap": 1e6, "stagger": stagger}},
         countries=[
             {"name": "A", "sea": {"ships": 5}, "rotation": {"tour_days": 40, "ratio": 3}},
             {"name": "B", "sea": {"ships": 4}, "rotation": {"tour_days": 25.5, "ratio": 1}},

@@ -143,6 +143,7 @@ class Squadron:
             self._ticket = [0] * self.ships
             self._entered: list[Optional[float]] = [None] * self.ships
             self._left = [0.0] * self.ships
+            self._cycle: list[Optional[list]] = [None] * self.ships  # a full stay's steps not yet written
             now = self.env.now
             for i in range(n):
                 wait = self.offset(i)
@@ -161,7 +162,7 @@ class Squadron:
             for entered in self._entered:
                 if entered is not None:
                     self.log.append((self.name, entered, now, self.tonnage))
-            self.state, self._heap, self._entered = [], [], []
+            self.state, self._heap, self._entered, self._cycle = [], [], [], []
             return
         for p in self.procs:
             if p.is_alive:
@@ -178,6 +179,10 @@ class Squadron:
             t, _, ticket, action, i, failed = heapq.heappop(heap)
             if ticket == self._ticket[i]:
                 action(t, i, failed)
+        if heap is not None:
+            for i, cycle in enumerate(self._cycle):
+                if cycle is not None:
+                    self._play_cycle(i, cycle, until)
 
     def relieve(self) -> None:
         """A relief without a gap: ships under repair are swapped for serviceable ones at the straits."""
@@ -227,10 +232,43 @@ class Squadron:
             self._on_station(t, i)
 
     def _on_station(self, t: float, i: int, _failed: bool = False) -> None:
+        cycle = self._cycle[i]
+        if cycle is not None:  # every step of the last stay comes before this arrival
+            self._play_cycle(i, cycle, float("inf"))
         self._step(t, i, "in_place")
         stay = self.on_station_days
         fail_in = self.stream.exponential(self.failures[0]) if self.stream is not None else float("inf")
-        self._at(t + min(stay, fail_in), self._off_station, i, fail_in < stay)
+        if fail_in < stay:
+            self._at(t + fail_in, self._off_station, i, True)
+            return
+        # a full stay: off station, out, the port call and in again follow with no draw and no crew, so
+        # they wait as one cycle of times (:meth:`_play_cycle`) and the heap holds the next arrival only
+        transit, off = self.rules.transit_days, t + stay
+        out = off + transit if transit else off
+        rest = out + self.rules.port_days - out
+        enter = out + rest if rest > 0 else out
+        self._cycle[i] = [off, out, enter, 0]
+        self._at(enter + transit if transit else enter, self._on_station, i)
+
+    def _play_cycle(self, i: int, cycle: list, until: float) -> None:
+        """Write the steps of ship ``i``'s full stay that come before ``until``: off station, out, in again.
+
+        The steps at and after ``until`` wait (a stop or relief at ``until`` comes before them, as it
+        would before a step pending on the heap then); the ship's next arrival is on the heap.
+        """
+        off, out, enter, done = cycle
+        if done == 0 and off < until:
+            self._step(off, i, "straits")
+            done = 1
+        if done == 1 and out < until:
+            self.log.append((self.name, self._entered[i], out, self.tonnage))
+            self._entered[i] = None
+            done = 2
+        if done == 2 and enter < until:
+            self._entered[i] = enter
+            self._cycle[i] = None
+            return
+        cycle[3] = done
 
     def _off_station(self, t: float, i: int, failed: bool) -> None:
         self._step(t, i, "maintenance" if failed else "straits")
