@@ -37,7 +37,7 @@ import numpy as np
 from . import effects
 from .scenario import Scenario
 from .shapley import members, shapley
-from .model.shocks import requirement_series
+from .model.shocks import surge_days
 from .series import DailyStates, daily_levels
 from .vocabulary import LEVELS
 
@@ -190,6 +190,33 @@ def coverage_without(cause: np.ndarray, amount: np.ndarray, req, base, in_place,
     return np.minimum(1.0, placed * np.where(provided, 1.0, factor) / np.where(calm, base, req))
 
 
+def requirements(base: np.ndarray, comps: tuple[str, ...], surges: list[list]) -> np.ndarray:
+    """Daily requirement ``(R, C, H)`` of a batch: :func:`sim.model.shocks.requirement_series` of each
+    replication's ``surges``, stacked, with one numpy pass for the whole batch.
+
+    A cell raised by several surges gets their raises added one after the other in the order the
+    replication lists them (``np.add.at`` is unbuffered and takes its indices in order), so every
+    value is the very float the replication's own series has.
+    """
+    C, H = base.shape
+    req = np.repeat(base[None], len(surges), axis=0)
+    starts, lengths, sizes = [], [], []
+    for r, listed in enumerate(surges):
+        for comp, start, days, size in listed:
+            a, b = surge_days(start, days)
+            b = min(H, b)
+            if a < b:
+                starts.append((r * C + comps.index(comp)) * H + a)
+                lengths.append(b - a)
+                sizes.append(size)
+    if starts:
+        length = np.array(lengths)
+        ends = np.cumsum(length)
+        cells = np.repeat(np.array(starts) - (ends - length), length) + np.arange(ends[-1])
+        np.add.at(req.reshape(-1), cells, base.reshape(-1)[cells % (C * H)] * np.repeat(np.array(sizes), length))
+    return req
+
+
 def evaluate(scenario: Scenario, trace) -> Daily:
     """Daily coverage and shortfall of one replication's trace (arrays without the leading R axis)."""
     d = evaluate_batch(scenario, [trace])
@@ -228,10 +255,7 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
         provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
 
     base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
-    req = np.repeat(base[None], R, axis=0)  # (R, C, H)
-    for r, t in enumerate(traces):
-        if t.surges:
-            req[r] = requirement_series(base, comps, t.surges)
+    req = requirements(base, comps, [t.surges for t in traces])  # (R, C, H)
     C, K = len(comps), len(CAUSES)
     coverage = np.empty((R, C, H))
     shortfall = np.empty((C, K, R, H))  # handed out as (R, C, K, H)

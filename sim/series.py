@@ -31,7 +31,8 @@ class DailyStates:
         n_used = int(index[-1]) + 1 if n_rows else 0
         key = (index[rows] * n_members + members) * horizon + day
         totals = np.bincount(key, weights=deltas, minlength=n_used * n_members * horizon)
-        series = np.cumsum(totals.reshape(n_used, n_members, horizon), axis=2)
+        series = totals.reshape(n_used, n_members, horizon)
+        np.cumsum(series, axis=2, out=series)  # in place: a second block as large would be fresh pages to fault in
         if not np.array_equal(deltas, np.round(deltas)):  # whole units add up exactly: nothing to clean
             series[np.abs(series) < 1e-9] = 0.0
         series.flags.writeable = False

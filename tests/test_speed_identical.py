@@ -371,3 +371,25 @@ def test_long_run_coverage_worked_out_once_per_contingent_changes_no_number():
         plain = sustain.sustainable_coverage(scn, deployed, trace.level_changes[-1][1])
         assert memo(trace) == [plain[c] for c in scn.components]
     assert memo.units and 0 < len(memo.units) < sum(len(k[0]) for k in memo.seen)  # contingents shared
+
+
+# --- daily requirements of a batch ----------------------------------------------------------------
+
+surge_lists = st.lists(
+    st.tuples(st.sampled_from(["sky", "land"]), st.floats(0, 60, allow_nan=False), st.floats(0, 30, allow_nan=False),
+              st.sampled_from([0.1, 0.2, 0.5, 1 / 3, 0.7])),
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(surge_lists, min_size=1, max_size=4))
+def test_a_batch_of_requirements_matches_each_replications_own_series(surges):
+    from sim.coverage import requirements
+    from sim.model.shocks import requirement_series
+
+    comps = ("sky", "land")
+    base = np.array([2.0, 25000.0])[:, None] * np.ones(45)
+    batch = requirements(base, comps, surges)
+    for r, listed in enumerate(surges):
+        assert batch[r].tobytes() == requirement_series(base, comps, listed).tobytes()
