@@ -181,6 +181,10 @@ def sweep_command(
         f"{outcome.points_total} points ({outcome.points_run} run{resumed}), {outcome.reps_run} replications "
         f"in {outcome.run_s:.1f} s ({outcome.reps_per_s:.0f}/s); wrote {folder}/"
     )
+    if sweep.leave_one_out and not quiet:  # who is critical, ranked across components (sim/sweep/ranking.py)
+        from .ranking import read_ranking, table
+
+        typer.echo(table(read_ranking(folder), list(sweep.scenarios[0].components)))
     if outcome.failures:
         typer.echo(f"{len(outcome.failures)} of {outcome.points_total} points failed:", err=True)
         for point, error in outcome.failures[:20]:

@@ -172,8 +172,13 @@ def tornado(doc: dict, rows: list[dict], folder: Path) -> Path:
 
     Each bar is the paired difference against the full coalition at the same design values
     (``diff_mean_coverage`` and its interval in results.csv; averaged over the design when there
-    are several points). The last panel ranks the countries by their mean effect across components.
+    are several points). A country that hosts a transit hub has two bars: its pledges left out (its
+    hub still opens on its approval) and its transit consent left out (its hub closed, its pledges
+    kept). The last panel ranks the countries by their mean effect across components, with the same
+    aggregate as ``ranking.csv`` (:mod:`sim.sweep.ranking`).
     """
+    from .ranking import label, ranking
+
     plt = _pyplot()
     comps = _components(doc, rows)
     paired = bool(rows) and "diff_mean_coverage" in rows[0]
@@ -193,17 +198,14 @@ def tornado(doc: dict, rows: list[dict], folder: Path) -> Path:
             if ref is None:
                 continue
             d = lo = hi = _num(r["mean_coverage"]) - ref
-        effects[r["component"]][r["dropped"]].append((d, lo, hi))
-    n = len(doc["sweep"]["leave_one_out"])
+        effects[r["component"]][label(r["dropped"], r.get("dropped_part"))].append((d, lo, hi))
+    n = len({k for per in effects.values() for k in per}) or len(doc["sweep"]["leave_one_out"])
     fig, axes = plt.subplots(1, len(comps) + 1, figsize=(4.2 * (len(comps) + 1) + 1, 0.32 * n + 2.2), squeeze=False)
-    overall: dict[str, list[float]] = defaultdict(list)
     for ax, comp in zip(axes[0], comps):
         eff = {k: np.mean(np.array(v), axis=0) for k, v in effects[comp].items()}
         names = sorted(eff, key=lambda k: abs(eff[k][0]))
         vals = np.array([eff[k][0] for k in names])
         los, his = np.array([eff[k][1] for k in names]), np.array([eff[k][2] for k in names])
-        for k in names:
-            overall[k].append(eff[k][0])
         sig = (los > 1e-12) | (his < -1e-12)
         colours = ["#c0392b" if v < 0 else "#2e86c1" for v in vals]
         bars = ax.barh(names, vals, color=colours, xerr=[vals - los, his - vals] if len(names) else None,
@@ -215,15 +217,22 @@ def tornado(doc: dict, rows: list[dict], folder: Path) -> Path:
         ax.set_xlabel("change in mean coverage without the country")
         ax.grid(axis="x", alpha=0.3)
     ax = axes[0][-1]
-    rank = sorted(overall, key=lambda k: np.mean(overall[k]), reverse=True)
-    ax.barh(rank, [np.mean(overall[k]) for k in rank], color="#7f8c8d")
+    ranked = [e for e in ranking(rows, comps) if e["mean_diff"] is not None] if paired else []
+    if not ranked:  # an older results.csv: the plain mean of the bars drawn
+        ranked = [{"label": k, "mean_diff": float(np.mean([np.mean(np.array(effects[c][k]), axis=0)[0] for c in comps
+                                                           if k in effects[c]])), "rank": 0}
+                  for k in {k for per in effects.values() for k in per}]
+        ranked.sort(key=lambda e: e["mean_diff"])
+    ranked = ranked[::-1]  # barh draws bottom-up: rank 1 on top
+    ax.barh([f"{e['rank']}. {e['label']}" if e["rank"] else e["label"] for e in ranked],
+            [e["mean_diff"] for e in ranked], color="#7f8c8d")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_title("ranking across components")
-    ax.set_xlabel("mean change over the components")
+    ax.set_xlabel("mean change over the components\n(rank 1: coverage falls most)")
     ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"{doc['sweep']['scenario']}: who is critical (leave one out, {doc['replications']} replications; "
                  "bars: 95% interval of the paired difference, faded: not significant). A country that hosts a transit "
-                 "hub takes its transit consent with it.", fontsize=9)
+                 "hub has two bars: its pledges (its hub stays) and its transit consent (its hub closes).", fontsize=9)
     fig.tight_layout()
     return _save(fig, folder / "tornado.png", plt)
 

@@ -26,6 +26,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..runner import run_reps
 from . import store
+from .ranking import write_ranking
 from .spec import Sweep
 from .worker import METRICS, Chunk, ChunkResult, run_task
 
@@ -241,7 +242,11 @@ def run_sweep(
     head = store.header(params, loo, sweep.deadlines)
 
     def rebuild() -> None:
-        store.write_results(folder, head, store.rows(sweep.points, records, params, loo, sweep.deadlines, sweep.base_point))
+        body = store.rows(sweep.points, records, params, loo, sweep.deadlines, sweep.base_point)
+        store.write_results(folder, head, body)
+        if loo:
+            comps = list(sweep.scenarios[0].components) if sweep.scenarios else []
+            write_ranking(folder, [dict(zip(head, row)) for row in body], comps)
 
     store.write_json(folder / store.SWEEP_JSON, sweep_document(sweep, executor, "running", fingerprint, timings=timings))
     rebuild()

@@ -146,11 +146,24 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Point:
-    """One point of the sweep: values by path, and the country dropped (None: full coalition)."""
+    """One point of the sweep: values by path, and the country dropped (None: full coalition).
+
+    ``part`` says what of the country is dropped: ``country`` (all of it), or for a country that
+    hosts a transit hub one of ``pledges`` (its units and enablers; its hub still opens on its
+    approval) and ``transit_consent`` (its hub is closed all along; its pledges stay).
+    """
 
     index: int
     values: dict[str, Any]
     dropped: Optional[str] = None
+    part: Optional[str] = None
+
+    @property
+    def label(self) -> str:
+        """The dropped country, with the part dropped for a hub's host (``Poland (transit consent)``)."""
+        if self.dropped is None:
+            return ""
+        return self.dropped if self.part in (None, "country") else f"{self.dropped} ({self.part.replace('_', ' ')})"
 
 
 @dataclass
@@ -168,6 +181,7 @@ class Sweep:
     points: list[Point]
     scenarios: list[Scenario] = field(repr=False)
     deadlines: tuple[int, ...] = ()
+    hub_hosts: list[str] = field(default_factory=list)  # countries left out that host a transit hub
 
     def base_point(self, point: Point) -> int:
         """The point ``point`` is compared with: the full coalition at the same values (leave-one-out), else point 0."""
@@ -196,7 +210,9 @@ class Sweep:
             "leave_one_out": self.leave_one_out,
             "deadlines": list(self.deadlines),
             "plot": {"metric": self.spec.plot.metric},
-            "points": [{"point": p.index, "values": p.values, "dropped": p.dropped} for p in self.points],
+            "points": [{"point": p.index, "values": p.values, "dropped": p.dropped, "dropped_part": p.part}
+                       for p in self.points],
+            "hub_hosts": self.hub_hosts,
         }
 
     def fingerprint(self, code: str) -> str:
@@ -248,29 +264,66 @@ def design_points(parameters: list[Parameter], design: Design, samples: int | No
     return [{p.path: _from_unit(p, float(unit[i, j])) for j, p in enumerate(parameters)} for i in range(n)]
 
 
+PARTS = ("pledges", "transit_consent")
+"""What of a hub's host is left out in turn: its pledges (the hub stays), then its consent (the pledges stay)."""
+
+
 def expand(
     parameters: list[Parameter],
     design: Design,
     samples: int | None,
     leave_one_out: list[str],
     rng: np.random.Generator,
+    hub_hosts: tuple[str, ...] | list[str] = (),
 ) -> list[Point]:
-    """All points: the design crossed with the coalition variants (full first, then each dropped)."""
-    variants: list[Optional[str]] = [None] + list(leave_one_out)
+    """All points: the design crossed with the coalition variants (full first, then each dropped).
+
+    A country in ``hub_hosts`` gives two variants, one per part of :data:`PARTS`; any other, one
+    (``part`` ``country``).
+    """
+    variants: list[tuple[Optional[str], Optional[str]]] = [(None, None)]
+    for name in leave_one_out:
+        variants.extend((name, part) for part in (PARTS if name in hub_hosts else ("country",)))
     out = []
     for values in design_points(parameters, design, samples, rng):
-        for dropped in variants:
-            out.append(Point(len(out), values, dropped))
+        for dropped, part in variants:
+            out.append(Point(len(out), values, dropped, part))
     return out
 
 
-def point_data(base_raw: dict, parameters: list[Parameter], point: Point) -> dict:
-    """The raw scenario mapping of ``point``: the base with its values set and its country dropped."""
+def _without_pledges(entry: Any) -> Any:
+    """A country entry that pledges nothing (every unit and enabler 0), the rest as it was."""
+    from ..vocabulary import COMPONENTS, ENABLERS, UNITS
+
+    zero = {comp: {UNITS[comp]: 0} for comp in COMPONENTS} | {"enablers": {e: 0 for e in ENABLERS}}
+    if isinstance(entry, str):
+        return {"ref": entry, **zero}
+    return {**entry, **{k: ({**entry[k], **v} if isinstance(entry.get(k), dict) else v) for k, v in zero.items()}}
+
+
+def point_data(base_raw: dict, parameters: list[Parameter], point: Point, horizon_days: int | None = None) -> dict:
+    """The raw scenario mapping of ``point``: the base with its values set and its country (or part) dropped.
+
+    ``pledges``: the country stays (so a hub it hosts still opens on its approval) with nothing pledged
+    and its ``reinforce`` events gone; ``transit_consent``: a ``hub_closure`` of its hub from day 0 for
+    ``horizon_days`` (the base's horizon), its pledges kept.
+    """
     data = copy.deepcopy(base_raw)
     for p in parameters:
         paths.assign(data, p.steps, copy.deepcopy(point.values[p.path]))
-    if point.dropped is not None:
-        data["countries"] = [c for c in data["countries"] if paths.entry_name(c) != point.dropped]
+    if point.dropped is None:
+        return data
+    name = point.dropped
+    if point.part == "pledges":
+        data["countries"] = [_without_pledges(c) if paths.entry_name(c) == name else c for c in data["countries"]]
+        data["events"] = [e for e in data.get("events") or []
+                          if not (isinstance(e, dict) and e.get("type") == "reinforce" and e.get("country") == name)]
+    elif point.part == "transit_consent":
+        days = data.get("horizon_days") if isinstance(data.get("horizon_days"), int) else horizon_days
+        closure = {"type": "hub_closure", "hub": name, "start_day": 0, "days": days}
+        data["events"] = [*(data.get("events") or []), closure]
+    else:
+        data["countries"] = [c for c in data["countries"] if paths.entry_name(c) != name]
     return data
 
 
@@ -352,7 +405,7 @@ def _point_problems(exc: ScenarioError, file: str, swept: list[str], point: Poin
         if path is not None:
             out.append(f"{file}: parameters.{rest}")
         elif point.dropped is not None:
-            out.append(f"{file}: coalition.leave_one_out: without {point.dropped}: {rest}")
+            out.append(f"{file}: coalition.leave_one_out: without {point.label}: {rest}")
         else:
             out.append(f"{file}: {rest}")
     return out
@@ -389,7 +442,7 @@ def _check_paths(raw: dict, base_raw: dict, file: str) -> list[str]:
     return out
 
 
-def _check_point_count(parameters, design, samples, loo, base, file: str) -> None:
+def _check_point_count(parameters, design, samples, loo, base, file: str, hosts=()) -> None:
     """Refuse (one line, before expanding) a design with more points than memory can hold."""
     import math
     import pickle
@@ -397,7 +450,7 @@ def _check_point_count(parameters, design, samples, loo, base, file: str) -> Non
     from ..memory import POINT_FACTOR, check
 
     per_design = math.prod(len(p.values) for p in parameters) if design == "grid" else int(samples or 0)
-    n = per_design * (1 + len(loo))
+    n = per_design * (1 + len(loo) + len(hosts))
     check(n * len(pickle.dumps(base)) * POINT_FACTOR, f"{file}: {'parameters' if design == 'grid' else 'samples'} ({n:,} points)",
           "fewer values or samples; each point is a scenario held in memory")
 
@@ -440,13 +493,15 @@ def load_sweep(path: str | Path, *, warn: Warn | None = None, catalog: Catalog |
         raise ScenarioError(list(dict.fromkeys(problems)))
     loo = _leave_one_out(spec.coalition.leave_one_out, base_raw, file)
     seed = base.seed if spec.seed is None else spec.seed
-    _check_point_count(parameters, spec.design, spec.samples, loo, base, file)
-    points = expand(parameters, spec.design, spec.samples, loo, design_rng(seed))
+    hub_names = {h.name for h in base.transit.hubs} if base.transit else set()
+    hosts = [n for n in loo if n in hub_names]
+    _check_point_count(parameters, spec.design, spec.samples, loo, base, file, hosts)
+    points = expand(parameters, spec.design, spec.samples, loo, design_rng(seed), hosts)
     scenarios: list[Scenario] = []
     swept = [p.path for p in parameters]
     for point in points:
         try:
-            data = point_data(base_raw, parameters, point)
+            data = point_data(base_raw, parameters, point, base.horizon_days)
             scenarios.append(validate(data, file, catalog))
         except paths.PathError as exc:
             problems.append(problem(file, "parameters", str(exc)))
@@ -469,6 +524,7 @@ def load_sweep(path: str | Path, *, warn: Warn | None = None, catalog: Catalog |
         points=points,
         scenarios=scenarios,
         deadlines=sweep_deadlines(spec, base),
+        hub_hosts=hosts,
     )
 
 

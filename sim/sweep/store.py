@@ -150,7 +150,7 @@ def fmt(value: Any) -> str:
 
 def header(parameters: list[str], leave_one_out: bool, deadlines=()) -> list[str]:
     """The columns of ``results.csv``."""
-    return ["point", *parameters, *(["dropped"] if leave_one_out else []), "component", *REQUIRED_COLUMNS,
+    return ["point", *parameters, *(["dropped", "dropped_part"] if leave_one_out else []), "component", *REQUIRED_COLUMNS,
             *deadline_columns(deadlines), *DIFF_COLUMNS, *EXTRA_COLUMNS]
 
 
@@ -177,7 +177,7 @@ def rows(points: Iterable[Any], records: dict[int, dict], parameters: list[str],
             continue
         lead = [str(point.index), *(fmt(point.values[p]) for p in parameters)]
         if leave_one_out:
-            lead.append(point.dropped or "")
+            lead.extend([point.dropped or "", getattr(point, "part", None) or ""])
         base = records.get(base_of(point)) if base_of is not None else None
         for comp in rec["components"]:
             stats = dict((rec.get("stats") or {}).get(comp, {}))
