@@ -251,21 +251,21 @@ def test_the_ledger_spells_its_log_out_as_one_entry_per_row_in_order():
     assert rows.dtype == np.int64 and ledger.amount("sky", "in_place") == 3.0
 
 
-def notify_every_watch_for_ever(world, t, target):
+def notify_every_watch_for_ever(phasing, t, target):
     """Reference: every ledger move asks every watch, open or not."""
-    for watch, relevant in world.watches:
+    for watch, relevant in phasing.watches:
         if target is None or target in relevant:
             watch.update()
 
 
 @pytest.mark.parametrize("name", ["baseline", "sky-sea-first"])
 def test_forgetting_opened_gates_changes_no_number(name, monkeypatch):
-    from sim.model.replication import World
+    from sim.model.phasing import Phasing
 
     scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
     fast = sim.run(scn, reps=6, seed=8)
     assert not np.isnan(fast.phase_open).all()
-    monkeypatch.setattr(World, "_notify", notify_every_watch_for_ever)
+    monkeypatch.setattr(Phasing, "notify", notify_every_watch_for_ever)
     assert fingerprint(fast) == fingerprint(sim.run(scn, reps=6, seed=8))
 
 

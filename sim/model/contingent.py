@@ -84,16 +84,16 @@ def country_process(world: "World", country: "Country", pledges: dict[str, int])
         c = Contingent(country.name, target, 0.0)
         c.pledge(world, "not_approved", float(n))
         contingents.append(c)
-    world.register(country.name, contingents)
+    world.coalition.register(country.name, contingents)
     decision = Decision(world.env, world.backstop, country.approval.probability, country.requires_backstop, delay, draw)
-    world.deciding[country.name] = decision
+    world.coalition.deciding[country.name] = decision
     factor = yield decision.outcome
     send(world, country, contingents, factor)
 
 
 def send(world: "World", country: "Country", contingents: list[Contingent], factor: float | None) -> None:
     """Act on a decision: a hub the country hosts opens or stays shut; approved contingents set off."""
-    world.decided(country.name, factor is not None)
+    world.coalition.decided(country.name, factor is not None)
     if factor is None:
         return
     streams = world.streams
@@ -103,20 +103,21 @@ def send(world: "World", country: "Country", contingents: list[Contingent], fact
         c.approved = True
         c.move(world, "not_approved", "phase_wait")
         move = country.deploy_days.draw(streams.rng(country.name, "deploy", c.target))
-        c.process = world.env.process(contingent_process(world, country, c, move))
+        world.set_off(country, c, move)
 
 
 def reconsider(world: "World", country: "Country", day: float, key: str):
     """A process: on ``day`` a government that said no decides again, with a fresh draw keyed by the event."""
     yield world.env.timeout(day)
-    decision = world.deciding.get(country.name)
-    if decision is None or country.name in world.withdrawn:
+    decision = world.coalition.deciding.get(country.name)
+    if decision is None or country.name in world.coalition.withdrawn:
         return
     outcome = decision.reconsider(world.streams.rng(country.name, "reconsider", key).random())
     if outcome is None:
         return
     factor = yield outcome
-    contingents = [c for c in world.by_country.get(country.name, []) if not c.approved and c.where.get("not_approved")]
+    contingents = [c for c in world.coalition.by_country.get(country.name, [])
+                   if not c.approved and c.where.get("not_approved")]
     send(world, country, contingents, factor)
 
 

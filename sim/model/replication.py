@@ -1,10 +1,12 @@
 """One replication: build the simpy world, run it to the horizon, hand back its trace.
 
 This is the thin simpy core. It knows the scenario and a set of random
-streams, and returns a :class:`Trace`: the ledger's event log, the
-contingents, the backstop level changes and the phase openings. Turning the
-trace into daily series and coverage is done by pure functions elsewhere
-(:mod:`sim.series`, :mod:`sim.coverage`).
+streams, composes the mechanisms (each an object with its own state and
+processes, buildable on a bare :class:`simpy.Environment`) and returns a
+:class:`Trace`: the ledger's event log, the contingents, the backstop level
+changes and the phase openings. Turning the trace into daily series and
+coverage is done by pure functions elsewhere (:mod:`sim.series`,
+:mod:`sim.coverage`).
 """
 
 from __future__ import annotations
@@ -18,19 +20,20 @@ from .. import effects
 from ..scenario import Scenario
 from ..streams import Streams
 from ..vocabulary import ENABLERS, LEVELS
+from .black_sea import BlackSea
+from .coalition import Coalition
 from .contingent import Contingent, contingent_process, country_process, reconsider
-from .decisions import Backstop, Decision
+from .decisions import Backstop
+from .enablers import Enablers
 from .event_keys import keyed_events
-from .ledger import STATES, Ledger
+from .ledger import Ledger
+from .live import LiveCoverage
 from .maintenance import Detachment
 from .montreux import Squadron
-from .phases import Gate, Watch
-from .shocks import surge_days, violation_times, withdraw_on, withdrawal_day
+from .phasing import Phasing
+from .reinforcements import Reinforcements
+from .shocks import violation_times, withdrawal_day
 from .transit import Hub, mean_queue, route
-
-
-GOLDEN = (5 ** 0.5 - 1) / 2
-"""Successive multiples of this fraction spread evenly over a cycle (the golden-ratio sequence)."""
 
 
 @dataclass
@@ -59,7 +62,6 @@ class Plan:
     pledges: tuple[tuple[object, dict[str, int]], ...]  # (country, {target: units}) for countries that act
     enablers_at: dict[str, frozenset[str]]
     live: dict[str, tuple[float, tuple[tuple[str, float], ...]]]  # component -> (scale, enabler effects)
-    deploy_factors: tuple[tuple[str, float], ...]
     maintenance: dict[str, tuple[float, float, int, int]]
     tonnage_cap_binds: bool  # whether non-littoral ships could ever exceed the Montreux tonnage cap
 
@@ -104,66 +106,61 @@ class Plan:
             pledges=tuple(pledges),
             enablers_at={lv: ladder.enablers_at(lv) for lv in LEVELS},
             live=live,
-            deploy_factors=tuple((e, en.deploy_factor) for e, en in p.enablers.items() if en.deploy_factor != 1.0),
             maintenance=maintenance,
             tonnage_cap_binds=tonnes > p.montreux.tonnage_cap,
         )
 
 
 class World:
-    """The live state one replication's processes share."""
+    """One replication: the mechanisms, composed on one simpy environment and one ledger.
+
+    Each mechanism owns its state and processes and runs on a bare :class:`simpy.Environment`:
+    the US level (:class:`Backstop`), the enablers provided (:class:`Enablers`), coverage now and
+    the live requirement (:class:`LiveCoverage`), the gates (:class:`Phasing`), the coalition's
+    members, decisions and withdrawals (:class:`Coalition`), reinforcements
+    (:class:`Reinforcements`), the hubs (:class:`Hub`) and the Black Sea (:class:`BlackSea`).
+    The world wires them together, starts the events' and the countries' processes, and hands the
+    contingents' processes (:mod:`sim.model.contingent`) what they ask for.
+    """
 
     def __init__(self, scenario: Scenario, streams: Streams, plan: Plan | None = None):
         self.scenario = scenario
         self.plan = plan = plan or Plan.of(scenario)
         self.params = scenario.parameters
-        self.ladder = scenario.us_backstop.ladder
         self.horizon = float(scenario.horizon_days)
         self.streams = streams
-        self.env = simpy.Environment()
+        self.env = env = simpy.Environment()
         self.components = scenario.components
         self.ledger = Ledger(self.components + ENABLERS)
-        self.backstop = Backstop(self.env, self.ladder, scenario.us_backstop.level)
-        self.backstop.listeners.append(lambda: self._notify(self.env.now, None))
-        self.contingents: list[Contingent] = []
-        self.by_country: dict[str, list[Contingent]] = {}
-        self.deciding: dict[str, Decision] = {}
-        self.approved: set[str] = set()
-        self.withdrawn: dict[str, float] = {}
-        self.surges: list[tuple[str, float, float, float]] = []
+        self.backstop = Backstop(env, scenario.us_backstop.ladder, scenario.us_backstop.level)
+        self.enablers = Enablers(self.params, self.backstop, self.ledger)
+        self.live = LiveCoverage(env, self.ledger, self.enablers, plan.live)
+        self.phasing = Phasing(env, self.live)
+        self.backstop.listeners.append(lambda: self.phasing.notify(env.now, None))
+        self.live.listeners.append(lambda t, component: self.phasing.notify(t, component))
         hubs = scenario.transit.hubs if scenario.transit else []
-        self.hubs = {h.name: Hub(self.env, h.name, h.throughput_per_day) for h in hubs}
+        self.hubs = {h.name: Hub(env, h.name, h.throughput_per_day) for h in hubs}
+        self.coalition = Coalition(env, self.ledger, self.hubs)
+        self.reinforcements = Reinforcements(env, self.coalition, streams, self.set_off)
+        self.black_sea = BlackSea(env, self.params.montreux, plan.tonnage_cap_binds)
         self.maintenance = plan.maintenance
-        self._live, self._deploy_factors = plan.live, plan.deploy_factors
-        cap = self.params.montreux.tonnage_cap
-        self.black_sea_tonnage = simpy.Container(self.env, capacity=cap, init=cap)
-        self.black_sea_log: list[tuple[str, float, float, float]] = []
-        self.squadrons = 0  # outside navies arrived so far (each takes its turn on the Montreux clock)
-        self.gates: dict[str, Gate] = {}
-        self.watches: list[tuple[Watch, set[str]]] = []
-        self.surge_now: dict[str, float] = {}  # requirement raised by surges in force, as a fraction of the base
 
-    # --- live effects ---------------------------------------------------------------------
+    # --- what the contingents' processes ask for --------------------------------------------
     @property
-    def level(self) -> str:
-        """The US backstop level now."""
-        return self.backstop.level
-
-    def _share(self, enabler: str) -> float:
-        if enabler in self.backstop.enablers:
-            return 1.0
-        return min(1.0, self.ledger.amount(enabler, "in_place") / self.params.enablers[enabler].need)
-
-    def provided_now(self) -> dict[str, float]:
-        """Share of each enabler provided now (US level and countries' units in place)."""
-        return {name: self._share(name) for name in self.params.enablers}
+    def gates(self):
+        return self.phasing.gates
 
     def deploy_factor_now(self) -> float:
-        """Multiplier on a move starting now (:func:`sim.effects.deploy_factor`)."""
-        return effects.deploy_factor({name: self._share(name) for name, _ in self._deploy_factors}, self.params)
+        """Multiplier on a move starting now (:meth:`Enablers.deploy_factor`)."""
+        return self.enablers.deploy_factor()
 
     def hub_factor_now(self) -> float:
-        return float(effects.hub_factor(self.provided_now(), self.params))
+        """Multiplier on hub throughput now (:meth:`Enablers.hub_factor`)."""
+        return self.enablers.hub_factor()
+
+    def coverage_now(self, component: str) -> float:
+        """Coverage of ``component`` at this instant (:meth:`LiveCoverage.now`)."""
+        return self.live.now(component)
 
     def montreux_applies(self, country) -> bool:
         return self.params.montreux.enabled and not country.littoral
@@ -173,163 +170,57 @@ class World:
         return Detachment(
             self.env, int(round(c.amount)), self.ledger.mover(c.target, c.where), spec,
             lambda generation: self.streams.rng(c.country, "failures", c.target, str(generation)),
-            lambda: any(not watch.done and c.target in relevant for watch, relevant in self.watches),
+            lambda: self.phasing.watching(c.target),
         )
-
-    def move_at(self, c: Contingent, t: float, src: str, dst: str, n: float) -> None:
-        """Move ``n`` of ``c``'s units at time ``t`` (a detachment may write its moves after the fact)."""
-        self.ledger.move(t, c.target, src, dst, n)
-        c.where[src] = c.where.get(src, 0.0) - n
-        c.where[dst] = c.where.get(dst, 0.0) + n
 
     def squadron(self, c: Contingent, country, failures) -> Squadron:
-        """The ships of an outside navy's contingent under the Montreux rules (:mod:`sim.model.montreux`).
-
-        The ``j``-th squadron to arrive takes the golden-ratio phase ``frac(j x 0.618) x P`` of the
-        common Montreux clock, so the stays of all outside navies spread over the cycle.
-        """
-        rules = self.params.montreux
-        j = self.squadrons
-        self.squadrons += 1
-        return Squadron(
-            self.env, self.params.montreux, c.country, int(round(c.amount)),
-            country.sea.tonnage or self.params.sea.ship_tonnage,
+        """The ships of an outside navy's contingent under the Montreux rules (:class:`BlackSea`)."""
+        return self.black_sea.squadron(
+            c.country, int(round(c.amount)), country.sea.tonnage or self.params.sea.ship_tonnage,
             lambda src, dst, n: c.move(self, src, dst, n),
-            tonnage_pool=self.black_sea_tonnage if self.plan.tonnage_cap_binds else None,
-            log=self.black_sea_log,
             failures=failures,
             streams=lambda generation: self.streams.rng(c.country, "failures", "sea", str(generation)),
-            phase=(j * GOLDEN % 1.0) * (rules.max_stay_days + rules.port_days),
             mover_at=self.ledger.mover(c.target, c.where),
-            watched=lambda: any(not watch.done and c.target in relevant for watch, relevant in self.watches),
+            watched=lambda: self.phasing.watching(c.target),
         )
-
-    # --- contingents and shocks -----------------------------------------------------------
-    def register(self, country: str, contingents: list[Contingent]) -> None:
-        self.contingents.extend(contingents)
-        self.by_country.setdefault(country, []).extend(contingents)
 
     def pass_hub(self, c: Contingent, via):
         """Pass the first open hub on the contingent's route (a sub-process of its life)."""
         yield from route(self, c, self.hubs, via)
 
-    def decided(self, country: str, approved: bool) -> None:
-        """A country's decision: a hub it hosts opens if it approved."""
-        if approved and country not in self.withdrawn:
-            self.approved.add(country)
-        hub = self.hubs.get(country)
-        if hub is not None:
-            hub.host_decides(approved and country not in self.withdrawn)
-
-    def withdraw(self, country: str) -> None:
-        """Take every unit of ``country`` out, wherever it is, now (and close a hub it hosts)."""
-        if country in self.withdrawn:
-            return
-        self.withdrawn[country] = self.env.now
-        if country in self.hubs:
-            self.hubs[country].host_decides(False)
-        deciding = self.deciding.get(country)
-        if deciding is not None:
-            deciding.withdraw()
-        for c in self.by_country.get(country, []):
-            if c.process is not None and c.process.is_alive:
-                c.process.interrupt()
-            if c.detachment is not None:
-                c.detachment.stop()
-            if any(c.where.get(state, 0) > 0 for state in ("in_place", "maintenance", "straits", "rotation_gap")):
-                c.departure_day = self.env.now  # it had arrived: it leaves now
-            for state in STATES:
-                if state != "withdrawn":
-                    c.move(self, state, "withdrawn")
-
-    def reinforce(self, country, day: float, component: str, amount: int, key: str):
-        yield self.env.timeout(day)
-        if country.name not in self.approved or country.name in self.withdrawn:
-            return
-        c = Contingent(country.name, component, 0.0, approved=True, reinforcement_day=day)
-        c.pledge(self, "phase_wait", float(amount))
-        self.register(country.name, [c])
-        move = country.deploy_days.draw(self.streams.rng(country.name, "reinforce", key))
-        c.process = self.env.process(contingent_process(self, country, c, move))
-
-    def coverage_now(self, component: str) -> float:
-        """Coverage of ``component`` at this instant: the reported series' formula, surges included."""
-        scale, missing = self._live[component]
-        shares = {enabler: self._share(enabler) for enabler, _ in missing}
-        factor = effects.component_factor(component, shares, self.params)
-        surge = 1.0 + self.surge_now.get(component, 0.0)
-        return min(1.0, self.ledger.amount(component, "in_place") * scale * factor / surge)
-
-    def surge(self, component: str, start: float, days: float, size: float):
-        """A process: raise ``component``'s live requirement while a surge is in force.
-
-        The daily series raises it on days ``ceil(start)`` to ``ceil(start + days) - 1``
-        (:func:`sim.model.shocks.requirement_series`); the live requirement follows the same days.
-        """
-        on, off = surge_days(start, days)
-        yield self.env.timeout(on)
-        self.surge_now[component] = self.surge_now.get(component, 0.0) + size
-        self._notify(self.env.now, component)
-        yield self.env.timeout(off - on)
-        self.surge_now[component] -= size
-        self._notify(self.env.now, component)
-
-    def set_level(self, level: str) -> None:
-        """Change the US level now (enablers switch at once; pending decisions may go ahead)."""
-        self.backstop.set(level)
-
-    def _notify(self, t: float, target: str | None) -> None:
-        opened = False
-        for watch, relevant in self.watches:
-            if watch.done:
-                opened = True
-            elif target is None or target in relevant:
-                watch.update()
-        if opened:  # stop watching gates that opened; with none left, stop listening to the ledger
-            self.watches = [(w, r) for w, r in self.watches if not w.done]
-            if not self.watches:
-                self.ledger.listeners = [f for f in self.ledger.listeners if f != self._notify]
+    def set_off(self, country, c: Contingent, move_days: float) -> None:
+        """Start an approved contingent's life: phase, move, hub, arrival, rotation."""
+        c.process = self.env.process(contingent_process(self, country, c, move_days))
 
     # --- build ----------------------------------------------------------------------------
     def build(self) -> None:
         scn, env = self.scenario, self.env
         for comp in self.components:
-            phase = scn.phases.get(comp)
-            gate = self.gates[comp] = Gate(env, comp)
-            if phase is None:
-                gate.open()
-            elif phase.start_day is not None:
-                env.process(gate.at(phase.start_day))
-            else:
-                a = phase.after
-                watch = Watch(gate, lambda c=a.component: self.coverage_now(c), a.coverage, a.for_days)
-                relevant = {a.component} | {e for e, _ in self._live[a.component][1]}
-                self.watches.append((watch, relevant))
-        if self.watches:
-            self.ledger.listeners.append(self._notify)
+            self.phasing.add(comp, scn.phases.get(comp))
+        self.phasing.listen()
+        coalition = self.coalition
         for key, event in keyed_events(scn.events):  # keyed by content, started in a canonical order
             if event.type == "backstop":
                 env.process(self.backstop.change_on(event.day, event.level))
             elif event.type == "hub_closure":
                 env.process(self.hubs[event.hub].closure(event.start_day, event.days))
             elif event.type == "withdraw" and event.day is not None:
-                env.process(withdraw_on(self, event.country, event.day))
+                env.process(coalition.withdraw_on(event.country, event.day))
             elif event.type == "withdraw":
                 names = [event.country] if event.country else sorted(c.name for c in scn.countries)
                 for name in names:
                     day = withdrawal_day(self, name, event.yearly_probability, key)
                     if day < self.horizon:
-                        env.process(withdraw_on(self, name, day))
+                        env.process(coalition.withdraw_on(name, day))
             elif event.type == "reconsider":
                 env.process(reconsider(self, scn.country(event.country), event.day, key))
             elif event.type == "reinforce":
-                env.process(self.reinforce(scn.country(event.country), event.day, event.component, event.amount, key))
+                country = scn.country(event.country)
+                env.process(self.reinforcements.on(country, event.day, event.component, event.amount, key))
             elif event.type == "violations":
-                watched = any(event.component in relevant for _, relevant in self.watches)
+                live = self.phasing.reads(event.component)  # only a phase gate reads the live requirement
                 for t in violation_times(self, key, event.rate_per_year):
-                    self.surges.append((event.component, t, event.days, event.surge))
-                    if watched:  # only a phase gate reads the live requirement
-                        env.process(self.surge(event.component, t, event.days, event.surge))
+                    self.live.add_surge(event.component, t, event.days, event.surge, live)
         for country, pledges in self.plan.pledges:
             if country.name in self.hubs:
                 self.hubs[country.name].host_ok = False  # closed until the host approves transit
@@ -337,9 +228,9 @@ class World:
 
     def run(self) -> Trace:
         self.build()
-        self._notify(0.0, None)
+        self.phasing.notify(0.0, None)
         self.env.run(until=self.horizon)
-        for c in self.contingents:
+        for c in self.coalition.contingents:
             if c.detachment is not None:
                 c.detachment.advance(self.horizon)  # failures and repairs played lazily, up to the horizon
         ledger = self.ledger
@@ -351,13 +242,13 @@ class World:
             row_log=row_log,
             deltas=deltas,
             level_changes=self.backstop.changes,
-            contingents=self.contingents,
-            phase_open={c: g.opened_at for c, g in self.gates.items()},
-            surges=self.surges,
+            contingents=self.coalition.contingents,
+            phase_open=self.phasing.opened(),
+            surges=self.live.surges,
             hub_queue={name: mean_queue(h.queue_log, self.horizon) for name, h in self.hubs.items()},
             hub_waits={name: h.waits for name, h in self.hubs.items()},
-            black_sea_log=self.black_sea_log,
-            withdrawals=sorted(self.withdrawn.items(), key=lambda kv: kv[1]),
+            black_sea_log=self.black_sea.log,
+            withdrawals=self.coalition.withdrawals(),
         )
 
 

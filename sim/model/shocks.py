@@ -21,12 +21,6 @@ if TYPE_CHECKING:
     from .replication import World
 
 
-def withdraw_on(world: "World", country: str, day: float):
-    """A process: ``country`` withdraws on ``day``."""
-    yield world.env.timeout(day)
-    world.withdraw(country)
-
-
 def withdrawal_day(world: "World", country: str, yearly_probability: float, key: str) -> float:
     """Day ``country`` withdraws: exponential with the rate that gives the yearly probability (inf if 0)."""
     if yearly_probability <= 0:
