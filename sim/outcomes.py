@@ -3,7 +3,8 @@
 Every command that reports a result (``run``, ``sweep``, ``compare``, and the
 analyses built on them) reads its numbers through this module, so a metric
 means the same thing everywhere. An outcome is one component's scalar per
-replication, computed from the replication's daily coverage:
+replication, computed from the replication's daily coverage, or (``sustainable_coverage``) from
+its trace:
 
 =================  ===========  ==========================================================
 name               aggregation  per replication
@@ -15,6 +16,11 @@ gap_days           mean         days below IOC after first reaching it
 longest_gap        mean         the longest run of such days
 p_ioc_by_<D>       probability  1 if IOC was reached on or before day D, else 0
 p_foc_by_<D>       probability  1 if FOC was reached on or before day D, else 0
+sustainable_       mean         long-run coverage the pools the replication deployed can hold
+coverage                        under the rotation rule (:mod:`sim.sustain`): read from the
+                                trace (who deployed what, the US level at the horizon), not
+                                from the series; present where the runner kept the traces'
+                                figures (``run``, and ``run_reps`` for sweeps, goal and audit)
 =================  ===========  ==========================================================
 
 Usage::
@@ -66,7 +72,10 @@ Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
 BOOTSTRAP = 2000
 
 BASE = ("mean_coverage", "ioc_day", "foc_day", "gap_days", "longest_gap")
-"""The outcomes computed from a coverage series; every other outcome is derived from these."""
+"""The outcomes computed from a coverage series; the deadline probabilities are derived from these."""
+
+FROM_TRACE = ("sustainable_coverage",)
+"""Outcomes computed from a replication's trace rather than its series (:func:`sim.runner.rep_metrics`)."""
 
 DEFAULT_DEADLINES = (90, 180, 365)
 """Deadline days reported by default, with the horizon's last day (those within the horizon)."""
@@ -347,6 +356,7 @@ _FIXED = {
     "foc_day": ("median", "first day at or above FOC (median across replications)"),
     "gap_days": ("mean", "days below IOC after first reaching it"),
     "longest_gap": ("mean", "longest run of days below IOC after first reaching it"),
+    "sustainable_coverage": ("mean", "long-run coverage the deployed pools can hold under the rotation rule"),
 }
 _DEADLINE = re.compile(r"^p_(ioc|foc)_by_(\d+)$")
 

@@ -96,8 +96,8 @@ def summarise(
         m = metrics[comp]
         horizon_mean = round(float(mean[i].mean()), 4)
         long_run = None
-        if result.sustainable is not None and len(result.reps):
-            long_run = round(float(result.sustainable[:, i].mean()), 4)
+        if "sustainable_coverage" in m and len(result.reps):
+            long_run = round(outcomes.outcome("sustainable_coverage").estimate(m["sustainable_coverage"]), 4)
         comps[comp] = {
             "mean_coverage": horizon_mean,
             "sustainable_coverage": long_run,

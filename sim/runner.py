@@ -57,14 +57,23 @@ class RunResult:
         return np.arange(self.scenario.horizon_days)
 
     def metrics(self) -> dict[str, dict[str, np.ndarray]]:
-        """Per component, per replication: mean coverage, IOC/FOC day, gap days, longest gap."""
-        return rep_metrics(self.scenario, self.coverage)
+        """Per component, per replication: the :data:`sim.outcomes.BASE` outcomes and ``sustainable_coverage``."""
+        return rep_metrics(self.scenario, self.coverage, self.sustainable)
 
 
-def rep_metrics(scenario: Scenario, coverage: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """Per-replication scalar outcomes of a (R, C, H) coverage array (:data:`sim.outcomes.BASE`)."""
+def rep_metrics(scenario: Scenario, coverage: np.ndarray,
+                sustainable: np.ndarray | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """Per-replication scalar outcomes of a (R, C, H) coverage array (:data:`sim.outcomes.BASE`).
+
+    With ``sustainable`` (R, C), each component also gets the outcome read from the traces,
+    ``sustainable_coverage`` (:data:`sim.outcomes.FROM_TRACE`).
+    """
     cov = scenario.parameters.coverage
-    return {comp: base_values(coverage[:, i, :], cov.ioc, cov.foc) for i, comp in enumerate(scenario.components)}
+    out = {comp: base_values(coverage[:, i, :], cov.ioc, cov.foc) for i, comp in enumerate(scenario.components)}
+    if sustainable is not None:
+        for i, comp in enumerate(scenario.components):
+            out[comp]["sustainable_coverage"] = sustainable[:, i]
+    return out
 
 
 BATCH = 32
@@ -170,6 +179,10 @@ def run_reps(scenario: Scenario, seed: int, reps: Sequence[int]) -> dict[str, di
     Each replication depends only on ``(seed, rep)``, so any batching of ``reps`` gives the same values.
     """
     coverage = np.empty((len(reps), len(scenario.components), scenario.horizon_days))
-    for batch, _, daily in batches(scenario, seed, reps):
+    sustainable = np.zeros((len(reps), len(scenario.components)))
+    long_run = sustain.Memo(scenario)
+    for batch, traces, daily in batches(scenario, seed, reps):
         coverage[batch.start : batch.stop] = daily.coverage
-    return rep_metrics(scenario, coverage)
+        for j, trace in zip(batch, traces):
+            sustainable[j] = long_run(trace)
+    return rep_metrics(scenario, coverage, sustainable)
