@@ -62,7 +62,7 @@ class Daily:
     """Daily series of a batch of replications (components in scenario order)."""
 
     coverage: np.ndarray  # (R, C, H) in [0, 1]
-    shortfall: np.ndarray  # (R, C, K, H) fractions of the requirement, summing to 1 - coverage over K
+    shortfall: np.ndarray | None  # (R, C, K, H) fractions of the requirement, summing to 1 - coverage over K
     in_place: np.ndarray  # (R, C, H) units in place, including those in maintenance
     capability: np.ndarray  # (R, C, H) in the requirement's unit
 
@@ -223,11 +223,21 @@ def evaluate(scenario: Scenario, trace) -> Daily:
     return Daily(d.coverage[0], d.shortfall[0], d.in_place[0], d.capability[0])
 
 
-def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
+def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = True,
+                   scratch: np.ndarray | None = None) -> Daily:
     """Daily coverage and shortfall of every component for a batch of traces.
 
     The replications are stacked on a leading axis so each numpy operation runs once per batch,
     not once per replication.
+
+    Args:
+        scenario: the scenario the traces ran.
+        traces: the batch's traces.
+        split_shortfall: False leaves the shortfall's split out (``Daily.shortfall`` is None): a
+            caller that reads coverage alone (sweeps) spares the Shapley split.
+        scratch: a flat float buffer of at least ``C x K x R x H`` values the shortfall is written
+            into (a caller that takes each batch's shortfall before the next one reuses it: a fresh
+            block of that size costs a third of this function in page faults); default a new array.
     """
     H = scenario.horizon_days
     params = scenario.parameters
@@ -258,7 +268,10 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
     req = requirements(base, comps, [t.surges for t in traces])  # (R, C, H)
     C, K = len(comps), len(CAUSES)
     coverage = np.empty((R, C, H))
-    shortfall = np.empty((C, K, R, H))  # handed out as (R, C, K, H)
+    shortfall = None
+    if split_shortfall:  # handed out as (R, C, K, H)
+        size = C * K * R * H
+        shortfall = (np.empty(size) if scratch is None else scratch[:size]).reshape(C, K, R, H)
     in_place = np.empty((R, C, H))
     capability = np.empty((R, C, H))
     for i, comp in enumerate(comps):
@@ -272,9 +285,11 @@ def evaluate_batch(scenario: Scenario, traces: list) -> Daily:
         held = {c: state[c] * u for c in _STATE_CAUSES if c != "maintenance"}
         held["unpledged"] = np.maximum(0.0, base[i] - pledged)
         coverage[:, i] = np.minimum(1.0, cap / req[:, i])
-        split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
-              state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
-              np.ascontiguousarray(factor).ravel(), out=shortfall[i].reshape(K, R * H))
+        if shortfall is not None:
+            split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
+                  state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
+                  np.ascontiguousarray(factor).ravel(), out=shortfall[i].reshape(K, R * H))
         in_place[:, i] = state["in_place"] + state["maintenance"]
         capability[:, i] = cap
-    return Daily(coverage=coverage, shortfall=shortfall.transpose(2, 0, 1, 3), in_place=in_place, capability=capability)
+    return Daily(coverage=coverage, shortfall=None if shortfall is None else shortfall.transpose(2, 0, 1, 3),
+                 in_place=in_place, capability=capability)

@@ -80,16 +80,22 @@ BATCH = 32
 """Replications simulated before their daily series are built together (memory vs numpy overhead)."""
 
 
-def batches(scenario: Scenario, seed: int, indices: Sequence[int]):
-    """Simulate replications ``indices`` in batches of :data:`BATCH`; yield (positions, traces, daily series)."""
+def batches(scenario: Scenario, seed: int, indices: Sequence[int], split_shortfall: bool = True):
+    """Simulate replications ``indices`` in batches of :data:`BATCH`; yield (positions, traces, daily series).
+
+    Each batch's shortfall is written into one buffer the batches share: take it before the next batch.
+    ``split_shortfall=False`` leaves it out (coverage alone).
+    """
     plan = Plan.of(scenario)
+    scratch = np.empty(len(scenario.components) * len(CAUSES) * min(BATCH, len(indices)) * scenario.horizon_days) \
+        if split_shortfall else None
     for first in range(0, len(indices), BATCH):
         batch = range(first, min(len(indices), first + BATCH))
         traces = []
         for j in batch:
             check_interrupt()  # a Ctrl-C that landed in a finalizer is raised here, between replications
             traces.append(simulate(scenario, seed, indices[j], plan))
-        yield batch, traces, evaluate_batch(scenario, traces)
+        yield batch, traces, evaluate_batch(scenario, traces, split_shortfall, scratch)
 
 
 def record(j, rep, trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps) -> None:
@@ -181,7 +187,7 @@ def run_reps(scenario: Scenario, seed: int, reps: Sequence[int]) -> dict[str, di
     coverage = np.empty((len(reps), len(scenario.components), scenario.horizon_days))
     sustainable = np.zeros((len(reps), len(scenario.components)))
     long_run = sustain.Memo(scenario)
-    for batch, traces, daily in batches(scenario, seed, reps):
+    for batch, traces, daily in batches(scenario, seed, reps, split_shortfall=False):
         coverage[batch.start : batch.stop] = daily.coverage
         for j, trace in zip(batch, traces):
             sustainable[j] = long_run(trace)

@@ -393,3 +393,25 @@ def test_a_batch_of_requirements_matches_each_replications_own_series(surges):
     batch = requirements(base, comps, surges)
     for r, listed in enumerate(surges):
         assert batch[r].tobytes() == requirement_series(base, comps, listed).tobytes()
+
+
+def test_a_shared_shortfall_buffer_and_coverage_alone_change_no_number(monkeypatch):
+    from sim import runner
+    from sim.coverage import evaluate_batch
+    from sim.runner import rep_metrics, run_reps
+
+    scn = sim.load_scenario(folder("scenarios") / "uk-withdraws.yaml")
+    traces = [replication.simulate(scn, 6, rep) for rep in range(5)]
+    fresh = evaluate_batch(scn, traces)
+    scratch = np.full(fresh.shortfall.size + 7, np.nan)
+    reused = evaluate_batch(scn, traces, scratch=scratch)
+    assert reused.shortfall.tobytes() == fresh.shortfall.tobytes() and fresh.shortfall.any()
+    alone = evaluate_batch(scn, traces, split_shortfall=False)
+    assert alone.shortfall is None and alone.coverage.tobytes() == fresh.coverage.tobytes()
+    reps = list(range(40))  # more than one batch: the buffer is reused
+    full = sim.run(scn, reps=reps, seed=6)
+    metrics, plain = run_reps(scn, 6, reps), rep_metrics(scn, full.coverage)
+    assert {c: {k: v.tobytes() for k, v in m.items()} for c, m in metrics.items()} == \
+        {c: {k: v.tobytes() for k, v in m.items()} for c, m in plain.items()}
+    monkeypatch.setattr(runner, "evaluate_batch", lambda scn_, traces_, split_, scratch_: evaluate_batch(scn_, traces_, split_))
+    assert fingerprint(full) == fingerprint(sim.run(scn, reps=reps, seed=6))  # each batch in fresh memory
