@@ -120,19 +120,35 @@ def sustainable_coverage(scenario: "Scenario", deployed: dict[tuple[str, str], f
     ``units_held(name, target, units)`` (default :func:`long_run_units` of the country named) gives
     the units a contingent keeps available in the long run; :class:`Memo` passes a cached one.
     """
-    params = scenario.parameters
     if units_held is None:
         def units_held(name, target, units):
             return long_run_units(scenario, scenario.country(name), target, units)
     held: dict[str, float] = {}
     for (name, target), units in deployed.items():
         held[target] = held.get(target, 0.0) + units_held(name, target, units)
-    by_us = scenario.us_backstop.ladder.enablers_at(level)
-    provided = {e: 1.0 if e in by_us else min(1.0, held.get(e, 0.0) / en.need) for e, en in params.enablers.items()}
+    return coverage_held(Constants(scenario), held, level)
+
+
+class Constants:
+    """What :func:`coverage_held` reads of a scenario, looked up once."""
+
+    def __init__(self, scenario: "Scenario"):
+        params = scenario.parameters
+        self.params = params
+        self.ladder = scenario.us_backstop.ladder
+        self.needs = tuple((e, en.need) for e, en in params.enablers.items())
+        self.components = tuple((c, effects.unit_value(c, params), scenario.requirements.amount(c))
+                                for c in scenario.components)
+
+
+def coverage_held(k: Constants, held: dict[str, float], level: str) -> dict[str, float]:
+    """Long-run coverage of each component from the long-run units ``held`` per target at US ``level``."""
+    by_us = k.ladder.enablers_at(level)
+    provided = {e: 1.0 if e in by_us else min(1.0, held.get(e, 0.0) / need) for e, need in k.needs}
     out = {}
-    for comp in scenario.components:
-        cap = held.get(comp, 0.0) * effects.unit_value(comp, params) * effects.component_factor(comp, provided, params)
-        out[comp] = min(1.0, cap / scenario.requirements.amount(comp))
+    for comp, value, amount in k.components:
+        cap = held.get(comp, 0.0) * value * effects.component_factor(comp, provided, k.params)
+        out[comp] = min(1.0, cap / amount)
     return out
 
 
@@ -147,11 +163,15 @@ def deployed_of(trace) -> dict[tuple[str, str], float]:
 
 
 class Memo:
-    """Long-run coverage per replication trace, worked out once per distinct (deployed, level)."""
+    """Long-run coverage per replication trace, each contingent's long-run units worked out once per run.
+
+    (Replications rarely deploy the very same set, so whole answers are not kept: 127 of 128 baseline
+    replications differ.)
+    """
 
     def __init__(self, scenario: "Scenario"):
         self.scenario = scenario
-        self.seen: dict = {}
+        self.constants = Constants(scenario)
         self.units: dict = {}  # (country, target, units) -> long-run units (replications share most contingents)
 
     def units_held(self, name: str, target: str, units: float) -> float:
@@ -164,12 +184,11 @@ class Memo:
 
     def __call__(self, trace) -> list[float]:
         """Long-run coverage of each component (scenario order) for one replication's trace."""
-        deployed = deployed_of(trace)
-        key = (tuple(sorted(deployed.items())), trace.level_changes[-1][1])
-        if key not in self.seen:
-            values = sustainable_coverage(self.scenario, deployed, key[1], self.units_held)
-            self.seen[key] = [values[c] for c in self.scenario.components]
-        return self.seen[key]
+        held: dict[str, float] = {}
+        units_held = self.units_held
+        for (name, target), units in deployed_of(trace).items():
+            held[target] = held.get(target, 0.0) + units_held(name, target, units)
+        return list(coverage_held(self.constants, held, trace.level_changes[-1][1]).values())
 
 
 def required_with_rotation(scenario: "Scenario") -> dict[str, dict[str, float]]:
