@@ -10,6 +10,8 @@ the run (:func:`sim.series.daily_states`): nothing wakes every simulated day.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import chain
 from typing import Callable, Iterable
 
 import numpy as np
@@ -26,6 +28,12 @@ STATES: tuple[str, ...] = (
 )
 
 
+@lru_cache(maxsize=64)
+def _rows(targets: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    """Row of each (target, state) series: targets in order, each with every state of :data:`STATES`."""
+    return {(target, state): i * len(STATES) + j for i, target in enumerate(targets) for j, state in enumerate(STATES)}
+
+
 class Ledger:
     """Live amounts per (target, state) and the event log of their changes.
 
@@ -39,10 +47,7 @@ class Ledger:
 
     def __init__(self, targets: Iterable[str]):
         self.targets = tuple(targets)
-        self.rows: dict[tuple[str, str], int] = {}
-        for target in self.targets:
-            for state in STATES:
-                self.rows[(target, state)] = len(self.rows)
+        self.rows: dict[tuple[str, str], int] = _rows(self.targets)  # shared by ledgers of the same targets: read only
         self.live = [0.0] * len(self.rows)
         self.log: list[tuple[float, int, int, float]] = []
         self.listeners: list[Callable[[float, str], None]] = []
@@ -123,7 +128,7 @@ class Ledger:
         """The log as ``(times, rows, deltas)``: a move is -amount on its source row, then +amount on its destination."""
         if not self.log:
             return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
-        log = np.array(self.log, dtype=float)
+        log = np.fromiter(chain.from_iterable(self.log), dtype=float, count=4 * len(self.log)).reshape(-1, 4)
         moved = log[:, 1] >= 0
         counts = 1 + moved
         to = np.cumsum(counts) - 1

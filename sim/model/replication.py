@@ -64,6 +64,7 @@ class Plan:
     live: dict[str, tuple[float, tuple[tuple[str, float], ...]]]  # component -> (scale, enabler effects)
     maintenance: dict[str, tuple[float, float, int, int]]
     tonnage_cap_binds: bool  # whether non-littoral ships could ever exceed the Montreux tonnage cap
+    events: tuple[tuple[str, object], ...] = ()  # the scenario's events keyed by content, in canonical order
 
     @classmethod
     def of(cls, scenario: Scenario) -> "Plan":
@@ -108,6 +109,7 @@ class Plan:
             live=live,
             maintenance=maintenance,
             tonnage_cap_binds=tonnes > p.montreux.tonnage_cap,
+            events=tuple(keyed_events(scenario.events)),
         )
 
 
@@ -199,7 +201,7 @@ class World:
             self.phasing.add(comp, scn.phases.get(comp))
         self.phasing.listen()
         coalition = self.coalition
-        for key, event in keyed_events(scn.events):  # keyed by content, started in a canonical order
+        for key, event in self.plan.events:  # keyed by content (once per scenario), started in a canonical order
             if event.type == "backstop":
                 env.process(self.backstop.change_on(event.day, event.level))
             elif event.type == "hub_closure":
