@@ -410,7 +410,7 @@ def test_a_shared_shortfall_buffer_and_coverage_alone_change_no_number(monkeypat
     assert alone.shortfall is None and alone.coverage.tobytes() == fresh.coverage.tobytes()
     reps = list(range(40))  # more than one batch: the buffer is reused
     full = sim.run(scn, reps=reps, seed=6)
-    metrics, plain = run_reps(scn, 6, reps), rep_metrics(scn, full.coverage)
+    metrics, plain = run_reps(scn, 6, reps), rep_metrics(scn, full.coverage, full.sustainable)
     assert {c: {k: v.tobytes() for k, v in m.items()} for c, m in metrics.items()} == \
         {c: {k: v.tobytes() for k, v in m.items()} for c, m in plain.items()}
     monkeypatch.setattr(runner, "evaluate_batch", lambda scn_, traces_, split_, scratch_: evaluate_batch(scn_, traces_, split_))
