@@ -237,6 +237,33 @@ def test_a_relief_sends_ships_under_repair_back_in_at_once(lazy):
     assert sq.asked == [1, 2]  # a relief after a gap draws from a fresh stream
 
 
+@MODES
+@pytest.mark.parametrize("day,moves,log", [
+    # on day 1 both ships are passing the straits in (entered on day 0): they count as in place again
+    (1, [(1, "straits", "in_place"), (1, "straits", "in_place")], [("N", 0, 1, 3500.0), ("N", 0, 1, 3500.0)]),
+    # on day 12 ship 0 is under repair and ship 1 waits for the crew, both past the straits out
+    (12, [(12, "maintenance", "in_place"), (12, "maintenance", "in_place")], [("N", 0, 9, 3500.0), ("N", 0, 10, 3500.0)]),
+])
+def test_a_stop_brings_every_ship_back_to_in_place_wherever_it_is(lazy, day, moves, log):
+    script = Script(5, 6, 3.5, 3, 100, 100)
+    env, sq, places = scripted_squadron(2, script, lazy=lazy)
+    play(env, sq, day)
+    before = len(places.moves)
+    sq.stop()
+    env.run(until=day + 1)  # a process hears its interrupt at once
+    assert places.moves[before:] == moves and sorted(sq.log) == log
+    assert places.n == {"in_place": 2.0, "straits": 0.0, "maintenance": 0.0}
+    play(env, sq, 60)
+    assert places.moves[before:] == moves  # stopped ships do not move
+
+
+@MODES
+def test_staggered_ships_enter_on_their_turns(lazy):
+    env, sq, places = scripted_squadron(2, None, lazy=lazy, stagger=True)
+    play(env, sq, 60)
+    assert sorted((e, x) for _, e, x, _ in sq.log) == [(0, 21), (12.5, 33.5), (25, 46), (37.5, 58.5)]
+
+
 def test_the_tonnage_cap_lets_one_ship_in_at_a_time():
     # A cap of 5000 t and ships of 3500 t: one ship inside at a time. Ship 0 enters on day 0 and
     # leaves on day 21; ship 1, waiting for tonnage, enters then; ship 0 is back at the straits on
@@ -306,6 +333,28 @@ def test_violations_are_the_cumulated_draws_of_their_own_keyed_stream():
     W.horizon = 1e6
     slow = violation_times(W, "v", 1.0)  # one a year: the same draws, six times as far apart
     assert slow[:len(expected)] == pytest.approx([6.0 * x for x in expected])
+
+
+def test_a_ledger_mover_moves_one_targets_units_keeps_its_owners_count_and_tells_of_changes_in_place():
+    ledger = Ledger(("sky", "sea"))
+    heard, where = [], {"in_place": 3.0}
+    ledger.listeners.append(lambda t, target: heard.append((t, target)))
+    ledger.add(0.0, "sea", "in_place", 3.0)
+    move = ledger.mover("sea", where)
+    move(1.0, "in_place", "maintenance", 1.0)
+    move(2.0, "in_place", "maintenance", 1.0)
+    move(3.0, "maintenance", "straits", 1.0)
+    move(4.0, "straits", "maintenance", 0.0)
+    assert [ledger.amount("sea", s) for s in ("in_place", "maintenance", "straits")] == [1.0, 1.0, 1.0]
+    assert where == {"in_place": 1.0, "maintenance": 1.0, "straits": 1.0}
+    assert heard == [(0.0, "sea"), (1.0, "sea"), (2.0, "sea")]  # the move between maintenance and straits is not read live
+    r = ledger.rows
+    assert ledger.log[1:] == [(1.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
+                              (2.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
+                              (3.0, r["sea", "maintenance"], r["sea", "straits"], 1.0)]
+    bare = ledger.mover("sky")
+    bare(5.0, "not_approved", "in_place", 2.0)
+    assert ledger.amount("sky", "in_place") == 2.0 and heard[-1] == (5.0, "sky")
 
 
 def test_the_ledger_adds_and_tells_its_listeners_when_and_what_changed_in_place():

@@ -127,6 +127,7 @@ def test_a_gate_opens_once_coverage_has_held_and_then_is_no_longer_watched():
     land = phasing.add("regeneration", _Phase(after=_After("land", 0.5, 10)))
     phasing.listen()
     assert phasing.reads("land") and not phasing.reads("sky") and phasing.watching("land")
+    assert not phasing.watching("sky") and phasing.gates["regeneration"].component == "regeneration"
     assert ledger.listeners == [phasing.notify]
 
     def troops():
@@ -174,18 +175,26 @@ def test_a_withdrawal_takes_every_unit_out_wherever_it_is_and_closes_the_hosts_h
     assert coalition.present("A") and not hub.closed
     decision_c = Decision(env, backstop, 1.0, None, 50.0, 0.5)
     coalition.deciding["C"] = decision_c
-    env.process(coalition.withdraw_on("A", 10.0))
-    env.process(coalition.withdraw_on("C", 20.0))
+    env.process(coalition.withdraw_on("A", 20.0))
+    env.process(coalition.withdraw_on("C", 10.0))
     env.process(coalition.withdraw_on("A", 30.0))  # twice: the first counts
     env.run(until=100)
-    assert coalition.withdrawals() == [("A", 10.0), ("C", 20.0)]
+    assert coalition.withdrawals() == [("C", 10.0), ("A", 20.0)]  # in time order
     assert hub.closed and not coalition.present("A") and coalition.present("B")
     assert ledger.amount("land", "withdrawn") == 300.0 and ledger.amount("tanker", "withdrawn") == 2.0
     assert ledger.amount("land", "in_place") == 50.0  # B's stay
-    assert arrived.departure_day == 10.0 and pending.departure_day is None  # it had not arrived
-    assert arrived.interrupted_at == 10.0 and decision_c.withdrawn and decision_c.decided_at is None
+    assert arrived.departure_day == 20.0 and pending.departure_day is None  # it had not arrived
+    assert arrived.interrupted_at == 20.0 and decision_c.withdrawn and decision_c.decided_at is None
     coalition.decided("A", True)  # a decision after withdrawing brings nothing back
     assert not coalition.present("A") and hub.closed
+    coalition.decided("C", True)  # nor for a country that withdrew before it decided
+    coalition.decided("D", False)  # and a "no" approves nothing
+    assert coalition.approved == {"A", "B"}
+    lone = Contingent("E", "land", 0.0)
+    lone.pledge(coalition, "in_place", 1.0)
+    coalition.register("E", [lone])
+    coalition.withdraw("E")
+    assert lone.departure_day == 100.0 and lone.where["withdrawn"] == 1.0  # one unit in place had arrived too
 
 
 # --- reinforcements --------------------------------------------------------------------------------
@@ -211,7 +220,7 @@ def test_a_reinforcement_comes_from_a_present_country_with_its_own_keyed_move():
     assert 10 <= expected_move <= 20
     [(day, name, c, move)] = sent
     assert (day, name, move) == (40.0, "A", expected_move) and r.sent == [c]
-    assert c.approved and c.target == "land" and c.amount == 250.0 and c.reinforcement_day == 40.0
+    assert c.approved and c.target == "land" and c.amount == 250.0 and c.reinforcement_day == 40.0 and c.country == "A"
     assert coalition.by_country["A"] == [c]
     assert ledger.amount("land", "withdrawn") == 250.0  # it was waiting for its phase when A withdrew
 
@@ -246,5 +255,6 @@ def test_navies_take_golden_ratio_turns_and_share_the_tonnage_under_a_binding_ca
 def test_without_a_binding_cap_the_squadrons_share_no_container():
     env = simpy.Environment()
     sea = BlackSea(env, MontreuxParameters(**RULES), cap_binds=False)
-    s = sea.squadron("P", 2, 3000.0, lambda *a: None)
-    assert s.pool is None and s.phase == 0.0 and s.log is sea.log
+    at, watched = (lambda *a: None), (lambda: True)
+    s = sea.squadron("P", 2, 3000.0, lambda *a: None, mover_at=at, watched=watched)
+    assert s.pool is None and s.phase == 0.0 and s.log is sea.log and s.mover_at is at and s.watched is watched
