@@ -41,6 +41,7 @@ import sim  # noqa: E402
 from against import PrepareError, compare, report  # noqa: E402
 from sim import runner  # noqa: E402
 from sim.model import maintenance, montreux  # noqa: E402
+from sim.model.gc_pause import collector_paused  # noqa: E402
 from sim.model.replication import World, simulate  # noqa: E402
 from sim.streams import Streams  # noqa: E402
 
@@ -171,10 +172,12 @@ def bare_mix(mix: Counter) -> Counter:
 
 
 def bare_loop(mix: Counter) -> float:
+    """Seconds a bare simpy loop of ``mix`` takes, under the same terms as a replication (collector held off)."""
     env = _bare_env(mix)
-    t0 = time.perf_counter()
-    env.run()
-    return time.perf_counter() - t0
+    with collector_paused():
+        t0 = time.perf_counter()
+        env.run()
+        return time.perf_counter() - t0
 
 
 def count_bare(mix: Counter) -> int:

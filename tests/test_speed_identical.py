@@ -415,3 +415,31 @@ def test_a_shared_shortfall_buffer_and_coverage_alone_change_no_number(monkeypat
         {c: {k: v.tobytes() for k, v in m.items()} for c, m in plain.items()}
     monkeypatch.setattr(runner, "evaluate_batch", lambda scn_, traces_, split_, scratch_: evaluate_batch(scn_, traces_, split_))
     assert fingerprint(full) == fingerprint(sim.run(scn, reps=reps, seed=6))  # each batch in fresh memory
+
+
+# --- the cycle collector held off while a replication runs ------------------------------------------
+
+def test_the_collector_is_restored_and_a_finished_world_leaves_nothing_behind():
+    import gc
+
+    from sim.model.gc_pause import collector_paused
+
+    scn = sim.load_scenario(folder("scenarios") / "baseline.yaml")
+    plan = replication.Plan.of(scn)
+    replication.simulate(scn, 2, 0, plan)
+    gc.collect()
+    before = len(gc.get_objects())
+    traces = [replication.simulate(scn, 2, rep, plan) for rep in range(12)]
+    assert gc.isenabled()
+    del traces
+    assert len(gc.get_objects()) - before < 200  # each world was freed as its replication ended
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a caller's choice stands
+    finally:
+        gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()

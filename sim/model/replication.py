@@ -26,6 +26,7 @@ from .contingent import Contingent, contingent_process, country_process, reconsi
 from .decisions import Backstop
 from .enablers import Enablers
 from .event_keys import keyed_events
+from .gc_pause import collector_paused
 from .ledger import Ledger
 from .live import LiveCoverage
 from .maintenance import Detachment
@@ -235,6 +236,7 @@ class World:
         for c in self.coalition.contingents:
             if c.detachment is not None:
                 c.detachment.advance(self.horizon)  # failures and repairs played lazily, up to the horizon
+            c.process = c.detachment = None  # the trace keeps what happened, not the machinery: the world is garbage now
         ledger = self.ledger
         times, row_log, deltas = ledger.log_arrays()
         return Trace(
@@ -255,5 +257,9 @@ class World:
 
 
 def simulate(scenario: Scenario, seed: int, rep: int, plan: Plan | None = None) -> Trace:
-    """Run replication ``rep`` of ``scenario`` with the streams of ``seed`` (``plan``: see :class:`Plan`)."""
-    return World(scenario, Streams(seed, rep), plan).run()
+    """Run replication ``rep`` of ``scenario`` with the streams of ``seed`` (``plan``: see :class:`Plan`).
+
+    The cycle collector is held off while it runs (:mod:`sim.model.gc_pause`).
+    """
+    with collector_paused():
+        return World(scenario, Streams(seed, rep), plan).run()
