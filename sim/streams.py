@@ -28,6 +28,7 @@ import numpy as np
 MASK = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
 _STANDARD_NORMAL = NormalDist()
+_UNIT = 1.0 / (1 << 53)
 
 
 def mix64(x: int) -> int:
@@ -58,9 +59,14 @@ class Stream:
         self._state = seed & MASK
 
     def random(self) -> float:
-        """A uniform draw in the open interval (0, 1)."""
-        self._state = (self._state + GAMMA) & MASK
-        return ((mix64(self._state) >> 11) + 0.5) * (1.0 / (1 << 53))
+        """A uniform draw in the open interval (0, 1): ``((mix64(state) >> 11) + 0.5) / 2**53``.
+
+        :func:`mix64` is spelled out here: one call less per draw, on the model's hottest path.
+        """
+        x = self._state = (self._state + GAMMA) & MASK
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+        return (((x ^ (x >> 31)) >> 11) + 0.5) * _UNIT
 
     def exponential(self, mean: float) -> float:
         """An exponential draw with the given mean."""

@@ -443,3 +443,14 @@ def test_the_collector_is_restored_and_a_finished_world_leaves_nothing_behind():
     with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_stream_with_its_hash_spelled_out_draws_what_the_hash_says():
+    from sim.streams import GAMMA, MASK, Stream, Streams, mix64
+
+    for stream_seed in (0, 1, MASK, 0x1234_5678_9ABC_DEF0):
+        stream, state = Stream(stream_seed), stream_seed & MASK
+        for _ in range(200):
+            state = (state + GAMMA) & MASK
+            assert stream.random() == ((mix64(state) >> 11) + 0.5) * (1.0 / (1 << 53))
+    assert Streams(1, 0).rng("A", "b").random() != Streams(1, 1).rng("A", "b").random()
