@@ -162,7 +162,8 @@ def _distinct(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     h = np.zeros(columns.shape[1], dtype=np.uint64)
     with np.errstate(over="ignore"):
         for row in np.ascontiguousarray(columns).view(np.uint64):
-            h = h * np.uint64(0x9E3779B97F4A7C15) ^ row
+            h = (h ^ row) * np.uint64(0x9E3779B97F4A7C15)
+            h ^= h >> np.uint64(29)  # fold the high bits down: whole numbers differ in their high bits only
     _, first, which = np.unique(h, return_index=True, return_inverse=True)
     which = which.ravel()
     if not np.array_equal(columns[:, first][:, which], columns):

@@ -454,3 +454,16 @@ def test_a_stream_with_its_hash_spelled_out_draws_what_the_hash_says():
             state = (state + GAMMA) & MASK
             assert stream.random() == ((mix64(state) >> 11) + 0.5) * (1.0 / (1 << 53))
     assert Streams(1, 0).rng("A", "b").random() != Streams(1, 1).rng("A", "b").random()
+
+
+def test_cells_of_whole_numbers_are_told_apart_by_their_hash_and_shared():
+    """Whole numbers differ in their floats' high bits only: the hash must fold them down, or the
+    check against collisions gives up sharing (every cell computed on its own: same numbers, much slower)."""
+    from sim.coverage import _distinct
+
+    rng = np.random.default_rng(3)
+    columns = rng.integers(0, 7, size=(12, 3000)).astype(float)
+    columns[:, 1500:] = columns[:, :1500]  # every column twice
+    first, which = _distinct(columns)
+    assert first.size == np.unique(columns, axis=1).shape[1] < 3000
+    assert np.array_equal(columns[:, first][:, which], columns)
