@@ -342,6 +342,7 @@ def test_a_ledger_mover_moves_one_targets_units_keeps_its_owners_count_and_tells
     ledger.add(0.0, "sea", "in_place", 3.0)
     move = ledger.mover("sea", where)
     move(1.0, "in_place", "maintenance", 1.0)
+    assert ledger.amount("sea", "in_place") == 2.0 and where["in_place"] == 2.0
     move(2.0, "in_place", "maintenance", 1.0)
     move(3.0, "maintenance", "straits", 1.0)
     move(4.0, "straits", "maintenance", 0.0)
@@ -352,9 +353,11 @@ def test_a_ledger_mover_moves_one_targets_units_keeps_its_owners_count_and_tells
     assert ledger.log[1:] == [(1.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
                               (2.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
                               (3.0, r["sea", "maintenance"], r["sea", "straits"], 1.0)]
-    bare = ledger.mover("sky")
+    fresh: dict[str, float] = {}
+    bare = ledger.mover("sky", fresh)
     bare(5.0, "not_approved", "in_place", 2.0)
     assert ledger.amount("sky", "in_place") == 2.0 and heard[-1] == (5.0, "sky")
+    assert fresh == {"not_approved": -2.0, "in_place": 2.0}  # states it had no count for start at 0
 
 
 def test_the_ledger_adds_and_tells_its_listeners_when_and_what_changed_in_place():
@@ -401,12 +404,12 @@ def test_a_hub_serves_one_group_at_a_time_at_its_raised_throughput():
     from sim.model.transit import Hub, route
 
     env = simpy.Environment()
-    hub = Hub(env, "H", 10.0)
+    hub = Hub(env, "Hub", 10.0)
     world = _Via(env, 2.0)
     first, second, third = _Group(20.0), _Group(40.0), _Group(10.0)
-    env.process(route(world, first, {"H": hub}, "H"))  # a hub named alone, not in a list
-    env.process(route(world, second, {"H": hub}, "H"))
-    waiting = env.process(route(world, third, {"H": hub}, "H"))
+    env.process(route(world, first, {"Hub": hub}, "Hub"))  # a hub named alone, not in a list
+    env.process(route(world, second, {"Hub": hub}, "Hub"))
+    waiting = env.process(route(world, third, {"Hub": hub}, "Hub"))
 
     def give_up():
         yield env.timeout(0.5)

@@ -170,6 +170,7 @@ def test_a_withdrawal_takes_every_unit_out_wherever_it_is_and_closes_the_hosts_h
             arrived.interrupted_at = env.now
 
     arrived.process = env.process(life())
+    hub.host_decides(False)  # shut until its host decides
     coalition.decided("A", True)
     coalition.decided("B", True)
     assert coalition.present("A") and not hub.closed
@@ -233,7 +234,7 @@ RULES = dict(enabled=True, max_stay_days=21, tonnage_cap=5000, straits_closed=Fa
 
 def test_navies_take_golden_ratio_turns_and_share_the_tonnage_under_a_binding_cap():
     env = simpy.Environment()
-    sea = BlackSea(env, MontreuxParameters(**RULES), cap_binds=True)
+    sea = BlackSea(env, MontreuxParameters(**RULES))  # the cap binds unless told otherwise
     moves = []
     mover = lambda src, dst, n: moves.append((env.now, src, dst, n))  # noqa: E731
     first = sea.squadron("P", 1, 3000.0, mover)
