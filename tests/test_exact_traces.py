@@ -8,6 +8,7 @@ out in its comments, not read back from the code. Part of the focused subset the
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import simpy
 
@@ -460,3 +461,35 @@ def test_a_decision_waits_a_fractional_delay_and_a_withdrawn_country_does_not_re
     assert d.decided_at == 0.5 and d.approved is False and not d.withdrawn
     d.withdraw()
     assert d.withdrawn and d.reconsider(0.1) is None and d.approved is False
+
+
+# --- milestones, gaps and their spread over replications --------------------------------------------
+
+
+def test_milestones_and_gaps_on_any_number_of_axes_with_the_threshold_itself_counting_as_reached():
+    from sim.metrics import first_day, gaps, spread
+
+    one = np.array([0.2, 0.5, 0.4, 0.4, 0.6, 0.3, 0.5])
+    assert first_day(one[None], 0.5).tolist() == [1.0]  # exactly at the threshold counts as reached
+    total, longest = gaps(one[None], 0.5)
+    assert (total.tolist(), longest.tolist()) == ([3.0], [2.0])  # days 2, 3 and 5 below after reaching it
+    never = np.array([0.1, 0.2, 0.3])
+    assert np.isnan(first_day(never[None], 0.5)).all() and [a.tolist() for a in gaps(never[None], 0.5)] == [[0.0], [0.0]]
+    cube = np.stack([np.stack([one, np.r_[one[::-1]]]), np.stack([np.r_[never, never, [0.9]], one])])  # (2, 2, 7)
+    days = first_day(cube, 0.5)
+    assert days.shape == (2, 2) and days.tolist() == [[1.0, 0.0], [6.0, 1.0]]
+    t, l = gaps(cube, 0.5)
+    assert t.tolist() == [[3.0, 4.0], [0.0, 3.0]] and l.tolist() == [[2.0, 2.0], [0.0, 2.0]]
+    assert t.dtype == float and l.dtype == float and days.dtype == float
+
+
+def test_spread_reports_median_and_tails_and_counts_never_as_infinitely_late():
+    from sim.metrics import spread
+
+    values = np.arange(1.0, 21.0)  # 1 .. 20
+    assert spread(values) == {"median": 10.0, "p05": 1.0, "p95": 19.0, "reached": 1.0}  # inverted CDF
+    values[-2:] = np.nan
+    # 18 reached and two never: the 19th of 20 is a never
+    assert spread(values) == {"median": 10.0, "p05": 1.0, "p95": None, "reached": 0.9}
+    assert spread(np.array([1.23456])) == {"median": 1.235, "p05": 1.235, "p95": 1.235, "reached": 1.0}
+    assert spread(np.array([])) == {"median": None, "p05": None, "p95": None, "reached": 0.0}

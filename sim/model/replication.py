@@ -161,10 +161,6 @@ class World:
         """Multiplier on hub throughput now (:meth:`Enablers.hub_factor`)."""
         return self.enablers.hub_factor()
 
-    def coverage_now(self, component: str) -> float:
-        """Coverage of ``component`` at this instant (:meth:`LiveCoverage.now`)."""
-        return self.live.now(component)
-
     def montreux_applies(self, country) -> bool:
         return self.params.montreux.enabled and not country.littoral
 
