@@ -19,9 +19,9 @@ p_foc_by_<D>       probability  1 if FOC was reached on or before day D, else 0
 sustainable_       mean         long-run coverage the pools the replication deployed can hold
 coverage                        under the rotation rule (:mod:`sim.sustain`): read from the
                                 trace (who deployed what, the US level at the horizon), not
-                                from the series; ``run``'s metrics and ``run_reps`` carry it
-                                (sweeps, goal and audit still stack only the :data:`BASE`
-                                outcomes, ``sim.sweep.worker.METRICS``, so they do not offer it)
+                                from the series; ``run``'s metrics and ``run_reps`` carry it,
+                                and so do sweeps (``results.csv``), levers, goal and audit
+                                (``sim.sweep.worker.METRICS`` = :data:`BASE` + :data:`FROM_TRACE`)
 =================  ===========  ==========================================================
 
 Usage::

@@ -23,7 +23,7 @@ import numpy as np
 from .. import outcomes
 from ..sweep.worker import METRICS
 
-NAMES = ("mean_coverage", "p_ioc_by_<D>", "p_foc_by_<D>", "gap_days", "longest_gap")
+NAMES = ("mean_coverage", "p_ioc_by_<D>", "p_foc_by_<D>", "gap_days", "longest_gap", "sustainable_coverage")
 _LOWER_IS_BETTER = ("gap_days", "longest_gap")
 
 
@@ -45,7 +45,7 @@ class Metric:
         if kind not in ("mean", "probability") or self.name.endswith("_median"):
             raise UnknownMetric(
                 f"unknown metric {self.name!r}; expected one of mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY>, "
-                "gap_days, longest_gap"
+                "gap_days, longest_gap, sustainable_coverage"
             )
 
     @property

@@ -103,8 +103,9 @@ def run_points(sweep: Sweep, folder: Path, executor, *, resume: bool, progress: 
     out: dict[str, dict[str, np.ndarray]] = {}
     for point in sweep.points:
         rec = records[point.index]
+        n = sweep.replications  # a record from before an outcome was added holds none of it: NaN
         out[point.values["lever"]] = {
-            comp: np.array([[np.nan if x is None else x for x in stats[PER_REP_KEY][m]] for m in METRICS])
+            comp: np.array([[np.nan if x is None else x for x in stats[PER_REP_KEY].get(m, [None] * n)] for m in METRICS])
             for comp, stats in rec["stats"].items()
         }
     return out, outcome

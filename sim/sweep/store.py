@@ -39,6 +39,7 @@ EXTRA_COLUMNS = (
     "foc_day_p05",
     "foc_day_p95",
     "longest_gap_median",
+    "sustainable_coverage",
     "reps",
     "error",
 )
@@ -81,6 +82,7 @@ def point_stats(values: np.ndarray, deadlines=()) -> dict[str, Any]:
         "foc_day_p05": foc["p05"],
         "foc_day_p95": foc["p95"],
         "longest_gap_median": spread(m["longest_gap"])["median"],
+        "sustainable_coverage": _r(float(np.mean(m["sustainable_coverage"])), 4) if "sustainable_coverage" in m else None,
         "reps": int(cov.size),
     }
 

@@ -3,7 +3,7 @@
 A :class:`Chunk` is a contiguous run of replications of one point; a task is
 a list of chunks that together carry about a second of work, so that the
 cost of sending a task (a millisecond or more on Dask) stays small. Workers
-return only the five scalar metrics per replication and component, never a
+return only the scalar outcomes per replication and component (``METRICS``), never a
 daily series, so memory does not grow with the horizon. An exception in the
 model is caught per chunk and returned as text: the point is recorded as
 failed and the sweep goes on.
@@ -17,10 +17,12 @@ from typing import Optional
 
 import numpy as np
 
+from .. import outcomes
 from ..runner import run_reps
 from ..scenario import Scenario
 
-METRICS = ("mean_coverage", "ioc_day", "foc_day", "gap_days", "longest_gap")
+METRICS = outcomes.BASE + outcomes.FROM_TRACE
+"""The per-replication outcomes a worker returns, in this order (declared in :mod:`sim.outcomes`)."""
 
 
 @dataclass(frozen=True)
