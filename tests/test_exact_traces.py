@@ -265,16 +265,22 @@ def test_staggered_ships_enter_on_their_turns(lazy):
     assert sorted((e, x) for _, e, x, _ in sq.log) == [(0, 21), (12.5, 33.5), (25, 46), (37.5, 58.5)]
 
 
+def tonnage_pool(tonnes: float):
+    """A full Black Sea tonnage container for a squadron to build on, kept in ``pool["c"]`` to read after."""
+    pool = {}
+
+    def make(env):
+        pool["c"] = simpy.Container(env, capacity=tonnes, init=tonnes)
+        return pool["c"]
+
+    return pool, make
+
+
 def test_the_tonnage_cap_lets_one_ship_in_at_a_time():
     # A cap of 5000 t and ships of 3500 t: one ship inside at a time. Ship 0 enters on day 0 and
     # leaves on day 21; ship 1, waiting for tonnage, enters then; ship 0 is back at the straits on
     # day 25 and waits for ship 1 to leave on day 42; and so on.
-    pool = {}
-
-    def make(env):
-        pool["c"] = simpy.Container(env, capacity=5000, init=5000)
-        return pool["c"]
-
+    pool, make = tonnage_pool(5000)
     env, sq, places = scripted_squadron(2, None, pool=make)
     env.run(until=30)
     assert sq.log == [("N", 0, 21, 3500.0)]
@@ -288,12 +294,7 @@ def test_the_tonnage_cap_lets_one_ship_in_at_a_time():
 
 
 def test_the_tonnage_cap_alternates_the_stays():
-    pool = {}
-
-    def make(env):
-        pool["c"] = simpy.Container(env, capacity=5000, init=5000)
-        return pool["c"]
-
+    pool, make = tonnage_pool(5000)
     env, sq, places = scripted_squadron(2, None, pool=make)
     env.run(until=85)
     assert [(e, x) for _, e, x, _ in sq.log] == [(0, 21), (21, 42), (42, 63), (63, 84)]

@@ -289,16 +289,22 @@ def black_sea(result_traces):
     return [sorted(t.black_sea_log) for t in result_traces]
 
 
+def heap_and_processes_agree(scn, reps: int, seed: int, monkeypatch):
+    """Run ``scn`` with ships on their heap, then as processes: the same numbers and ship logs; the plain run."""
+    fast = sim.run(scn, reps=reps, seed=seed)
+    lazy_logs = black_sea([replication.simulate(scn, seed, rep) for rep in range(3)])
+    ships_as_processes(monkeypatch)
+    plain = sim.run(scn, reps=reps, seed=seed)
+    assert fingerprint(fast) == fingerprint(plain)
+    assert lazy_logs == black_sea([replication.simulate(scn, seed, rep) for rep in range(3)])
+    return plain
+
+
 @pytest.mark.parametrize("name", ["baseline", "distant-station", "maintenance-scarce-crews", "uk-withdraws",
                                   "turkey-joins", "sky-sea-first"])
 def test_ships_played_on_a_heap_or_as_processes_change_no_number(name, monkeypatch):
     scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
-    fast = sim.run(scn, reps=6, seed=13)
-    lazy_logs = black_sea([replication.simulate(scn, 13, rep) for rep in range(3)])
-    ships_as_processes(monkeypatch)
-    plain = sim.run(scn, reps=6, seed=13)
-    assert fingerprint(fast) == fingerprint(plain)
-    assert lazy_logs == black_sea([replication.simulate(scn, 13, rep) for rep in range(3)])
+    heap_and_processes_agree(scn, 6, 13, monkeypatch)
 
 
 @pytest.mark.parametrize("stagger, transit, mtbf", [(True, 1.5, 9), (False, 1.5, 30), (True, 0.0, 40)])
@@ -316,12 +322,7 @@ def test_relieved_and_stopped_squadrons_replay_the_same_draws(make, monkeypatch,
         ],
         events=[{"type": "withdraw", "country": "C", "day": 300.25}],
     )
-    fast = sim.run(scn, reps=5, seed=4)
-    lazy_logs = black_sea([replication.simulate(scn, 4, rep) for rep in range(3)])
-    ships_as_processes(monkeypatch)
-    plain = sim.run(scn, reps=5, seed=4)
-    assert fingerprint(fast) == fingerprint(plain)
-    assert lazy_logs == black_sea([replication.simulate(scn, 4, rep) for rep in range(3)])
+    plain = heap_and_processes_agree(scn, 5, 4, monkeypatch)
     sea = plain.coverage[:, 0, 60:]
     assert 0 < sea.mean() < 1 and sea.min() < sea.max()  # ships fail, queue for crews, leave for port and come back
 
