@@ -164,7 +164,7 @@ def _tables(folder: Path, names: tuple[str, ...], kind: str) -> list[fl.Table]:
     return tables
 
 
-def _significant_findings(folder: Path, kind: str) -> list[tuple[str, str]]:
+def _significant_findings(folder: Path, kind: str, docs: dict[str, dict]) -> list[tuple[str, str]]:
     if kind == "compare":
         found = _significant(folder, "compare.csv", "differs by", "diff_low", "diff_high", "diff")
         return found or [("", "No difference from the reference has a 95% interval that excludes 0.")]
@@ -172,7 +172,7 @@ def _significant_findings(folder: Path, kind: str) -> list[tuple[str, str]]:
         found = _significant(folder, "levers.csv", "gains", "gain_low", "gain_high", "gain")
         return found[:12] if found else [("", "No lever's gain has a 95% interval that excludes 0.")]
     if kind == "goal":
-        sentence = (fl.read_json(folder / "goal.json") or {}).get("sentence")
+        sentence = docs.get("goal.json", {}).get("sentence")
         return [("", str(sentence))] if sentence else []
     return []
 
@@ -183,10 +183,7 @@ def _goal_history(doc: dict) -> list[fl.Table]:
     if not history:
         return []
     columns = list(dict.fromkeys(k for h in history for k in h))
-    def cell(x: Any) -> str:
-        return ("yes" if x else "no") if isinstance(x, bool) else fl.fmt_cell("" if x is None else str(x))
-
-    rows = [[cell(h.get(c)) for c in columns]
+    rows = [["" if h.get(c) is None else fl.scalar_text(h[c]) for c in columns]
             for h in sorted(history, key=lambda h: (not isinstance(h.get("value"), (int, float)), h.get("value", 0)))]
     return [fl.Table("goal.json#history", columns, rows, len(rows), "by the value tried")]
 
@@ -293,7 +290,7 @@ def report_context(folder: str | Path) -> dict:
         "questions": _questions(docs, paths),
         "description": description,
         "facts": facts,
-        "findings": run_view.findings(summary) if summary else _significant_findings(folder, kind),
+        "findings": run_view.findings(summary) if summary else _significant_findings(folder, kind, docs),
         "headline": run_view.headline(summary, scenario) if summary else [],
         "deadlines": run_view.deadlines(summary) if summary else None,
         "causes": run_view.causes(folder / "shortfall.csv") if (folder / "shortfall.csv").is_file() else None,

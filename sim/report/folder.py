@@ -232,15 +232,16 @@ def scalar_items(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]
             out += scalar_items(value, label)
         elif isinstance(value, list):
             if all(not isinstance(v, (dict, list)) for v in value):
-                out.append((label, ", ".join(_scalar(v) for v in value)))
+                out.append((label, ", ".join(scalar_text(v) for v in value)))
             else:
                 out.append((label, f"{len(value)} entries"))
         else:
-            out.append((label, _scalar(value)))
+            out.append((label, scalar_text(value)))
     return out
 
 
-def _scalar(value: Any) -> str:
+def scalar_text(value: Any) -> str:
+    """A JSON scalar for reading: ``none``, ``yes``/``no``, floats to four significant digits."""
     if value is None:
         return "none"
     if isinstance(value, bool):
