@@ -178,12 +178,11 @@ def copy(names: list[str], to: str | os.PathLike, kind: str = "scenarios") -> li
             return target / p.name
         return target / next(k for k, root in roots.items() if p.parent == root) / p.name
 
-    clashes = [place(p) for p in todo if place(p).exists()]
+    copies = {p: place(p) for p in todo}
+    clashes = [c for c in copies.values() if c.exists()]
     if clashes:
         raise ScenarioError([f"{c}: exists already; nothing was copied (choose another folder)" for c in clashes])
-    written = []
-    for p in todo:
-        place(p).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(p, place(p))
-        written.append(place(p))
-    return written
+    for p, c in copies.items():
+        c.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, c)
+    return list(copies.values())
