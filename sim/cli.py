@@ -15,7 +15,7 @@ from typing import NoReturn, Optional
 
 import typer
 
-from .cli_common import fail_lines
+from .cli_common import WriteReport, fail_lines
 from .errors import ScenarioError
 
 app = typer.Typer(
@@ -61,14 +61,14 @@ def run(
         None, "--deadlines", help="days for P(IOC/FOC reached by day), e.g. 90,180,365 (default: the file's report.deadlines, "
         "else 90, 180, 365 and the last day)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
-    report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
+    report: WriteReport = False,
 ) -> None:
     """Run a scenario: coverage.csv, timeline.csv, shortfall.csv, summary.json and plots."""
     from .library import resolve
     from .memory import check_run
-    from .run_progress import run_progress
     from .output import changed_name, check_target, default_folder, write_aside
     from .results import RUN_MARKER, summary_table, write_run_files
+    from .run_progress import run_progress
     from .runner import run as run_scenario
     from .scenario import load_chain
 

@@ -1,7 +1,8 @@
 """Pieces every command shares: how a problem ends a command, and where replications run.
 
 A command that finds problems prints each on its own line on stderr and
-exits with status 2 (:func:`fail_lines`). Commands that spread replications
+exits with status 2 (:func:`fail_lines`). Every command that writes a result
+folder takes ``--report`` alike (:data:`WriteReport`). Commands that spread replications
 over workers (``sweep``, ``audit``, ``levers``) declare the same three options
 with the annotated types below and open their executor with
 :func:`open_executor`, so the options read, check and fail alike everywhere.
@@ -37,6 +38,10 @@ Scheduler = Annotated[
     Optional[str],
     typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
 ]
+
+
+WriteReport = Annotated[bool, typer.Option("--report", help="also write report.html, one self-contained page")]
+"""``--report``: every command that writes a result folder can also write its page."""
 
 
 def executor_problems(executor: ExecutorKind, scheduler: Optional[str]) -> list[str]:

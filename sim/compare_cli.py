@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli_common import fail_lines
+from .cli_common import WriteReport, fail_lines
 
 
 def compare_command(
@@ -22,14 +22,14 @@ def compare_command(
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: plots/compare-<ref>-<other>/)"),
     no_plots: bool = typer.Option(False, "--no-plots", help="write compare.csv and compare.json only"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only where the files went"),
-    report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
+    report: WriteReport = False,
 ) -> None:
     """Compare scenarios on the same seed and replications: paired differences with 95% intervals."""
     from .compare import MARKER, compare, table, write_files
     from .errors import ScenarioError
     from .library import resolve
-    from .output import check_target, default_folder, write_aside
     from .outcomes import parse_deadlines
+    from .output import check_target, default_folder, write_aside
     from .scenario import load_scenario
 
     if len(scenarios) < 2:

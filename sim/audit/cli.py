@@ -14,7 +14,16 @@ from typing import Optional
 
 import typer
 
-from ..cli_common import Executor, ExecutorKind, Scheduler, Workers, executor_problems, fail_lines, open_executor
+from ..cli_common import (
+    Executor,
+    ExecutorKind,
+    Scheduler,
+    Workers,
+    WriteReport,
+    executor_problems,
+    fail_lines,
+    open_executor,
+)
 
 
 class MethodKind(str, enum.Enum):
@@ -49,7 +58,7 @@ def audit_command(
     executor: Executor = ExecutorKind.local,
     scheduler: Scheduler = None,
     resume: bool = typer.Option(False, "--resume", help="keep the points already run in --out and run only the rest"),
-    write_report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
+    write_report: WriteReport = False,
 ) -> None:
     """Which numbers of the evidence base move the answer: SALib sensitivity over every default the scenario uses."""
     from ..errors import ScenarioError

@@ -15,7 +15,16 @@ from typing import Optional
 
 import typer
 
-from ..cli_common import Executor, ExecutorKind, Scheduler, Workers, executor_problems, fail_lines, open_executor
+from ..cli_common import (
+    Executor,
+    ExecutorKind,
+    Scheduler,
+    Workers,
+    WriteReport,
+    executor_problems,
+    fail_lines,
+    open_executor,
+)
 
 MARKERS = ("levers.json", "points/sweep.json")
 """Files that mark a folder as an earlier levers output (which a new run may replace)."""
@@ -38,7 +47,7 @@ def levers_command(
     levers: Optional[str] = typer.Option(None, "--levers", help="levers to run, e.g. all_approve,all_enablers "
                                          "(default: all; with --shapley: those to split, else the six largest)"),
     metric: str = typer.Option("mean_coverage", "--metric", help="an outcome: mean_coverage, p_ioc_by_<DAY>, p_foc_by_<DAY>, gap_days, foc_day_median, ..."),
-    write_report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
+    write_report: WriteReport = False,
 ) -> None:
     """Why coverage falls short: re-simulate with each cause removed (levers.csv, levers.png)."""
     from .. import outcomes

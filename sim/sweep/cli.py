@@ -22,8 +22,16 @@ from typing import Optional
 
 import typer
 
-from ..cli_common import Executor, ExecutorKind, Scheduler, Workers, executor_problems, fail_lines, open_executor
-
+from ..cli_common import (
+    Executor,
+    ExecutorKind,
+    Scheduler,
+    Workers,
+    WriteReport,
+    executor_problems,
+    fail_lines,
+    open_executor,
+)
 
 MARKERS = ("sweep.json", "points.jsonl", "summary.json")
 """Files that make a folder an earlier result --force may replace (a sweep's, or a run's)."""
@@ -80,7 +88,7 @@ def sweep_command(
     deadlines: Optional[str] = typer.Option(
         None, "--deadlines", help="days for the p_ioc_by_<D>/p_foc_by_<D> columns, e.g. 90,180,365 (default: the base "
         "scenario's report.deadlines, else 90, 180, 365 and the last day)"),
-    report: bool = typer.Option(False, "--report", help="also write report.html, one self-contained page"),
+    report: WriteReport = False,
 ) -> None:
     """Run a parameter sweep: every point x replications -> results.csv, sweep.json and plots."""
     from ..errors import ScenarioError
