@@ -9,35 +9,15 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 
+from .tiny_scenario import SCENARIO
+
 QUESTION = "how fast is a <tiny> sky held & what stays short?"
 
 TINY = {
-    "name": "tiny",
+    **SCENARIO,
     "description": "Two countries <script>alert('x')</script> & a small sky.",
-    "horizon_days": 120,
     "replications": 3,
-    "seed": 3,
-    "requirements": {"sky": {"orbits": 1}, "land": {"troops": 5000}},
-    "us_backstop": {"level": "logistics"},
-    "countries": [
-        {
-            "name": "Alpha",
-            "stance": "ready",
-            "approval": {"probability": 0.9, "delay_days": {"dist": "uniform", "low": 5, "high": 20}},
-            "deploy_days": {"dist": "triangular", "low": 10, "mode": 20, "high": 40},
-            "sky": {"aircraft": 8},
-            "land": {"troops": 3000},
-            "rotation": {"tour_days": 60, "ratio": 3},
-        },
-        {
-            "name": "Beta",
-            "stance": "ready",
-            "approval": {"probability": 0.8, "delay_days": {"dist": "uniform", "low": 5, "high": 30}},
-            "deploy_days": {"dist": "triangular", "low": 10, "mode": 25, "high": 50},
-            "land": {"troops": 2500},
-            "rotation": {"tour_days": 90, "ratio": 3},
-        },
-    ],
+    "countries": SCENARIO["countries"][:2],  # Alpha and Beta
 }
 
 

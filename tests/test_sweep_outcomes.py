@@ -14,7 +14,7 @@ from sim import outcomes
 from sim.cli import app
 from sim.sweep.spec import load_sweep, point_data, validate
 
-from .test_sweep import SCENARIO
+from .tiny_scenario import SCENARIO
 
 runner = CliRunner()
 
