@@ -133,14 +133,17 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         paths = _node_paths(self.root) if self.repeated else {}
         out = []
         for node, key, line, first in self.repeated:
-            path = paths.get(id(node), "")
-            where = f"{path + '.' if path else ''}{key}: line {line}"
-            out.append(problem(self.file, where, f"duplicate key {key!r} (first at line {first}); expected each key once in a mapping"))
+            where = f"{join(paths.get(id(node), ''), key)}: line {line}"
+            what = f"duplicate key {key!r} (first at line {first}); expected each key once in a mapping"
+            out.append(problem(self.file, where, what))
         return out
 
 
 def _node_paths(root) -> dict[int, str]:
-    """The key path (``a.b[2].c``) of every mapping node under ``root``, by the node's id."""
+    """The key path (``a.b[A].c``) of every mapping node under ``root``, by the node's id.
+
+    List items are named as :func:`non_finite` names them (:func:`label`).
+    """
     paths: dict[int, str] = {}
     stack = [(root, "")]
     while stack:
@@ -151,20 +154,17 @@ def _node_paths(root) -> dict[int, str]:
             paths[id(node)] = path
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-                stack.append((value_node, f"{path}.{key}" if path else str(key)))
+                stack.append((value_node, join(path, key)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{path}[{_item_label(item, i)}]") for i, item in enumerate(node.value))
+            stack.extend((item, f"{path}[{label(_scalars(item), i)}]") for i, item in enumerate(node.value))
     return paths
 
 
-def _item_label(node, index: int) -> str:
-    """How a list item is named in a key path: by its ``name`` (or ``ref``) where it has one, else its index."""
-    if isinstance(node, yaml.MappingNode):
-        for key in ("name", "ref"):
-            for key_node, value_node in node.value:
-                if getattr(key_node, "value", None) == key and isinstance(value_node, yaml.ScalarNode):
-                    return value_node.value
-    return str(index)
+def _scalars(node) -> dict[str, str]:
+    """A mapping node's scalar keys and values, as text: enough for :func:`label` to name a list item."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
 
 
 def parse(text: str, file: str) -> Document:
