@@ -468,3 +468,46 @@ def test_cells_of_whole_numbers_are_told_apart_by_their_hash_and_shared():
     first, which = _distinct(columns)
     assert first.size == np.unique(columns, axis=1).shape[1] < 3000
     assert np.array_equal(columns[:, first][:, which], columns)
+
+
+# --- the replication's key and the keyed streams, worked out on Python integers --------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**200), st.integers(0, 2**80))
+def test_a_replication_key_is_the_words_numpys_seed_sequence_gives(seed, rep):
+    from sim.streams import replication_key, replication_sequence
+
+    plain = tuple(int(w) for w in replication_sequence(seed, rep).generate_state(2, np.uint64))
+    assert replication_key(seed, rep) == plain
+
+
+def test_a_replication_key_at_the_edges_of_the_words():
+    from sim.streams import replication_key, replication_sequence
+
+    for seed in (0, 1, 2**32 - 1, 2**32, 2**64 - 1, 2**96, 2**128 - 1, 2**128, 2**160 + 7, 20250426):
+        for rep in (0, 1, 2**32 - 1, 2**32, 2**64 + 3):
+            plain = tuple(int(w) for w in replication_sequence(seed, rep).generate_state(2, np.uint64))
+            assert replication_key(seed, rep) == plain
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**40), st.integers(0, 5000),
+       st.lists(st.text(max_size=12), min_size=0, max_size=5), st.floats(0.01, 500))
+def test_keyed_streams_draw_what_the_plain_hash_chain_says(seed, rep, key, mean):
+    """Plain: the key's hash chain with :func:`mix64` and ``key_word`` calls, draws from the hash."""
+    from sim.streams import GAMMA, MASK, Streams, key_word, mix64, replication_sequence
+
+    k0, k1 = (int(w) for w in replication_sequence(seed, rep).generate_state(2, np.uint64))
+    h = k0
+    for part in key:
+        h = mix64(h ^ key_word(part)) ^ k1
+    state = mix64(h)
+    fast = Streams(seed, rep).rng(*key)
+    again = Streams(seed, rep).rng(*key)  # the key's words now come from the cache
+    for i in range(30):
+        state = (state + GAMMA) & MASK
+        u = ((mix64(state) >> 11) + 0.5) * (1.0 / (1 << 53))
+        if i % 2:
+            assert fast.exponential(mean) == -mean * math.log(u) == again.exponential(mean)
+        else:
+            assert fast.random() == u == again.random()
