@@ -352,7 +352,7 @@ def test_a_ledger_mover_moves_one_targets_units_keeps_its_owners_count_and_tells
     assert where == {"in_place": 1.0, "maintenance": 1.0, "straits": 1.0}
     assert heard == [(0.0, "sea"), (1.0, "sea"), (2.0, "sea")]  # the move between maintenance and straits is not read live
     r = ledger.rows
-    assert ledger.log[1:] == [(1.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
+    assert ledger.entries()[1:] == [(1.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
                               (2.0, r["sea", "in_place"], r["sea", "maintenance"], 1.0),
                               (3.0, r["sea", "maintenance"], r["sea", "straits"], 1.0)]
     fresh: dict[str, float] = {}

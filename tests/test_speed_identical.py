@@ -511,3 +511,44 @@ def test_keyed_streams_draw_what_the_plain_hash_chain_says(seed, rep, key, mean)
             assert fast.exponential(mean) == -mean * math.log(u) == again.exponential(mean)
         else:
             assert fast.random() == u == again.random()
+
+
+# --- the ledger's flat log ------------------------------------------------------------------------
+
+def plain_log_arrays(entries):
+    """One (time, row, delta) per row a change touches: the source's -amount, then the destination's +amount."""
+    times, rows, deltas = [], [], []
+    for t, src, dst, amount in entries:
+        if src >= 0:
+            times.append(t), rows.append(src), deltas.append(-amount)
+        times.append(t), rows.append(dst), deltas.append(amount)
+    return np.array(times, dtype=float), np.array(rows, dtype=np.int64), np.array(deltas, dtype=float)
+
+
+changes = st.lists(st.tuples(st.floats(0, 900, allow_nan=False), st.booleans(), st.integers(0, 7), st.integers(0, 7),
+                             st.sampled_from([1.0, 2.0, 0.5, 1500.0, 0.1, 3.25])), max_size=50)
+
+
+@settings(max_examples=80, deadline=None)
+@given(changes)
+def test_the_ledgers_arrays_are_a_plain_loop_over_its_changes(steps):
+    from sim.model.ledger import STATES, Ledger
+
+    ledger = Ledger(("sky", "tanker"))
+    move = ledger.mover("tanker", {})
+    expected = []
+    for i, (t, added, a, b, amount) in enumerate(steps):
+        target = "sky" if i % 2 else "tanker"
+        if added:
+            ledger.add(t, target, STATES[b], amount)
+            expected.append((t, -1, ledger.row(target, STATES[b]), amount))
+        elif target == "tanker" and i % 3 == 0:
+            move(t, STATES[a], STATES[b], amount)
+            expected.append((t, ledger.row(target, STATES[a]), ledger.row(target, STATES[b]), amount))
+        else:
+            ledger.move(t, target, STATES[a], STATES[b], amount)
+            expected.append((t, ledger.row(target, STATES[a]), ledger.row(target, STATES[b]), amount))
+    assert ledger.entries() == expected
+    fast, plain = ledger.log_arrays(), plain_log_arrays(expected)
+    for f, p in zip(fast, plain):
+        assert f.dtype == p.dtype and f.tobytes() == p.tobytes()

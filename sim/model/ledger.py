@@ -11,7 +11,6 @@ the run (:func:`sim.series.daily_states`): nothing wakes every simulated day.
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import chain
 from typing import Callable, Iterable
 
 import numpy as np
@@ -37,9 +36,12 @@ def _rows(targets: tuple[str, ...]) -> dict[tuple[str, str], int]:
 class Ledger:
     """Live amounts per (target, state) and the event log of their changes.
 
-    Each change is logged as one tuple ``(time, from_row, to_row, amount)`` (``from_row`` -1 for
-    units added); :meth:`log_arrays` spells the log out as one (time, row, delta) entry per row
-    touched, the source's before the destination's, in the order the changes happened.
+    Each change is logged as four numbers ``time, from_row, to_row, amount`` (``from_row`` -1 for
+    units added), one after the other in one flat list (:meth:`entries` reads them back as tuples):
+    a flat list of numbers leaves the cycle collector nothing to walk, where a tuple per change
+    was a third of the objects it walked after each replication. :meth:`log_arrays` spells the log
+    out as one (time, row, delta) entry per row touched, the source's before the destination's, in
+    the order the changes happened.
 
     ``listeners(t, target)`` hear of every change to an amount *in place*: that is the only amount
     the simulation reads live (coverage and enabler shares); the other states are read from the log.
@@ -49,7 +51,7 @@ class Ledger:
         self.targets = tuple(targets)
         self.rows: dict[tuple[str, str], int] = _rows(self.targets)  # shared by ledgers of the same targets: read only
         self.live = [0.0] * len(self.rows)
-        self.log: list[tuple[float, int, int, float]] = []
+        self.log: list[float] = []  # time, from_row, to_row, amount of each change, flat
         self.listeners: list[Callable[[float, str], None]] = []
 
     def row(self, target: str, state: str) -> int:
@@ -62,7 +64,7 @@ class Ledger:
             return
         r = self.rows[(target, state)]
         self.live[r] += amount
-        self.log.append((t, -1, r, amount))
+        self.log.extend((t, -1, r, amount))
         if state == "in_place":
             for listener in self.listeners:
                 listener(t, target)
@@ -75,7 +77,7 @@ class Ledger:
         a, b = rows[(target, src)], rows[(target, dst)]
         live[a] -= amount
         live[b] += amount
-        self.log.append((t, a, b, amount))
+        self.log.extend((t, a, b, amount))
         if self.listeners and (src == "in_place" or dst == "in_place"):
             for listener in self.listeners:
                 listener(t, target)
@@ -95,7 +97,7 @@ class Ledger:
             a, b = rows[src], rows[dst]
             live[a] -= amount
             live[b] += amount
-            log.append((t, a, b, amount))
+            log.extend((t, a, b, amount))
             if where is not None:
                 where[src] = where.get(src, 0.0) - amount
                 where[dst] = where.get(dst, 0.0) + amount
@@ -104,6 +106,11 @@ class Ledger:
                     listener(t, target)
 
         return move
+
+    def entries(self) -> list[tuple[float, int, int, float]]:
+        """The log as one ``(time, from_row, to_row, amount)`` tuple per change, in order."""
+        log = self.log
+        return list(zip(log[0::4], log[1::4], log[2::4], log[3::4]))
 
     def amount(self, target: str, state: str) -> float:
         """Units of ``target`` in ``state`` now."""
@@ -128,7 +135,7 @@ class Ledger:
         """The log as ``(times, rows, deltas)``: a move is -amount on its source row, then +amount on its destination."""
         if not self.log:
             return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
-        log = np.fromiter(chain.from_iterable(self.log), dtype=float, count=4 * len(self.log)).reshape(-1, 4)
+        log = np.fromiter(self.log, dtype=float, count=len(self.log)).reshape(-1, 4)
         moved = log[:, 1] >= 0
         counts = 1 + moved
         to = np.cumsum(counts) - 1
