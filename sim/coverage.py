@@ -37,7 +37,6 @@ import numpy as np
 from . import effects
 from .scenario import Scenario
 from .shapley import members, shapley
-from .model.shocks import surge_days
 from .series import DailyStates, daily_levels
 from .vocabulary import LEVELS
 
@@ -201,20 +200,22 @@ def requirements(base: np.ndarray, comps: tuple[str, ...], surges: list[list]) -
     """
     C, H = base.shape
     req = np.repeat(base[None], len(surges), axis=0)
-    starts, lengths, sizes = [], [], []
-    for r, listed in enumerate(surges):
-        for comp, start, days, size in listed:
-            a, b = surge_days(start, days)
-            b = min(H, b)
-            if a < b:
-                starts.append((r * C + comps.index(comp)) * H + a)
-                lengths.append(b - a)
-                sizes.append(size)
-    if starts:
-        length = np.array(lengths)
+    listed = [s for each in surges for s in each]
+    if not listed:
+        return req
+    # the days of :func:`sim.model.shocks.surge_days`, for every surge at once (ceil is exact either way)
+    comp, start, days, size = zip(*listed)
+    start = np.array(start, dtype=float)
+    first = np.ceil(start).astype(np.int64)
+    end = np.minimum(np.ceil(start + np.array(days, dtype=float)), H).astype(np.int64)
+    row = np.repeat(np.arange(len(surges)) * C, [len(each) for each in surges])
+    row += np.array([comps.index(c) for c in comp], dtype=np.int64)
+    some = first < end
+    starts, length, sizes = (row * H + first)[some], (end - first)[some], np.array(size, dtype=float)[some]
+    if length.size:
         ends = np.cumsum(length)
-        cells = np.repeat(np.array(starts) - (ends - length), length) + np.arange(ends[-1])
-        np.add.at(req.reshape(-1), cells, base.reshape(-1)[cells % (C * H)] * np.repeat(np.array(sizes), length))
+        cells = np.repeat(starts - (ends - length), length) + np.arange(ends[-1])
+        np.add.at(req.reshape(-1), cells, base.reshape(-1)[cells % (C * H)] * np.repeat(sizes, length))
     return req
 
 

@@ -552,3 +552,22 @@ def test_the_ledgers_arrays_are_a_plain_loop_over_its_changes(steps):
     fast, plain = ledger.log_arrays(), plain_log_arrays(expected)
     for f, p in zip(fast, plain):
         assert f.dtype == p.dtype and f.tobytes() == p.tobytes()
+
+
+# --- the batch's requirement, every surge at once -------------------------------------------------
+
+surges_of_a_batch = st.lists(st.lists(st.tuples(st.sampled_from(["sky", "sea", "land"]), st.floats(0, 60, allow_nan=False),
+                                                st.floats(0, 30, allow_nan=False), st.floats(0, 2, allow_nan=False)),
+                                      max_size=6), min_size=1, max_size=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(surges_of_a_batch)
+def test_a_batchs_requirement_is_each_replications_own_series_stacked(surges):
+    from sim.coverage import requirements
+    from sim.model.shocks import requirement_series
+
+    comps = ("sky", "sea", "land")
+    base = np.array([3.0, 0.7, 11.0])[:, None] * np.ones(40)
+    plain = np.stack([requirement_series(base, comps, listed) for listed in surges])
+    assert requirements(base, comps, surges).tobytes() == plain.tobytes()
