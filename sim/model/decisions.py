@@ -19,6 +19,7 @@ from typing import Callable, Optional
 import simpy
 
 from ..backstop import Ladder, at_least
+from .callbacks import Chain, urgent
 
 
 class Backstop:
@@ -65,10 +66,16 @@ class Decision:
 
     ``outcome`` fires once the government has decided, with the factor on its numbers (1, or the
     guarantee's) if it approved and ``None`` if it said no. ``decided_at`` and ``approved`` record it.
+
+    The decision is a process written as callbacks (:class:`~sim.model.callbacks.Chain`), taking
+    the steps of the generator it stands for in the same order (tested byte for byte against it):
+    it starts in an ``URGENT`` event, as a process would, unless ``start`` is false and its owner
+    calls :meth:`begin` where that event would have come (several decisions created one after
+    another start in one event). ``process`` has ``is_alive`` and ``interrupt()``.
     """
 
     def __init__(self, env: simpy.Environment, backstop: Backstop, probability: float,
-                 requires: Optional[str], delay: float, draw: float):
+                 requires: Optional[str], delay: float, draw: float, start: bool = True):
         self.env = env
         self.backstop = backstop
         self.probability = probability
@@ -79,24 +86,38 @@ class Decision:
         self.approved: Optional[bool] = None
         self.decided_at: Optional[float] = None
         self.withdrawn = False
-        self.process = env.process(self._decide(delay))
+        self.process = Chain(env)
+        self._first_delay = delay
+        if start:
+            urgent(env, self.begin)
 
-    def _decide(self, delay: float):
-        env, backstop = self.env, self.backstop
-        try:
-            while True:
-                if delay > 0:
-                    yield env.timeout(delay)
-                if backstop.meets(self.requires):
-                    break
-                while not backstop.meets(self.requires):
-                    yield backstop.changed
-                delay = self.delay  # the delay runs again once the condition is met
-        except simpy.Interrupt:
-            return
-        p, factor = backstop.willingness(self.probability)
+    def begin(self, _event: Optional[simpy.Event] = None) -> None:
+        """Start deciding: wait the delay, then the US level if it falls short, then decide."""
+        self._wait_delay(self._first_delay)
+
+    def _wait_delay(self, delay: float) -> None:
+        if delay > 0:
+            self.process.wait(self.env.timeout(delay), self._delay_over)
+        else:
+            self._delay_over(None)
+
+    def _delay_over(self, _event) -> None:
+        if self.backstop.meets(self.requires):
+            self._decide()
+        else:
+            self._await_level(None)
+
+    def _await_level(self, _event) -> None:
+        if not self.backstop.meets(self.requires):
+            self.process.wait(self.backstop.changed, self._await_level)
+        else:
+            self._wait_delay(self.delay)  # the delay runs again once the condition is met
+
+    def _decide(self) -> None:
+        self.process.end()
+        p, factor = self.backstop.willingness(self.probability)
         self.approved = self.draw < p
-        self.decided_at = env.now
+        self.decided_at = self.env.now
         self.outcome.succeed(factor if self.approved else None)
 
     def withdraw(self) -> None:
@@ -115,5 +136,7 @@ class Decision:
         self.draw = draw
         self.approved = None
         self.outcome = self.env.event()
-        self.process = self.env.process(self._decide(0.0))
+        self.process = Chain(self.env)
+        self._first_delay = 0.0
+        urgent(self.env, self.begin)
         return self.outcome

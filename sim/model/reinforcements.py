@@ -7,7 +7,7 @@ withdrawn, sends nothing.
 
 It runs on a bare :class:`simpy.Environment` with a :class:`~sim.model.coalition.Coalition`, the
 replication's streams and a ``send(country, contingent, move_days)`` callback that sets the new
-contingent off (in a replication: :func:`sim.model.contingent.contingent_process`).
+contingent off (in a replication: its :class:`sim.model.contingent.Life`).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from ..streams import Streams
 from ..vocabulary import ENABLERS, LEVELS
 from .black_sea import BlackSea
 from .coalition import Coalition
-from .contingent import Contingent, contingent_process, country_process, reconsider
+from .contingent import Contingent, reconsider, set_off, start_countries
 from .decisions import Backstop
 from .enablers import Enablers
 from .event_keys import keyed_events
@@ -34,7 +34,7 @@ from .montreux import Squadron
 from .phasing import Phasing
 from .reinforcements import Reinforcements
 from .shocks import violation_times, withdrawal_day
-from .transit import Hub, mean_queue, route
+from .transit import Hub, Passage, mean_queue
 
 
 @dataclass
@@ -183,13 +183,15 @@ class World:
             watched=lambda: self.phasing.watching(c.target),
         )
 
-    def pass_hub(self, c: Contingent, via):
-        """Pass the first open hub on the contingent's route (a sub-process of its life)."""
-        yield from route(self, c, self.hubs, via)
+    def pass_hub(self, c: Contingent, via, life, then) -> Passage:
+        """Pass the first open hub on the contingent's route (steps of its ``life``), then ``then()``."""
+        passage = Passage(self, c, self.hubs, via, life, then)
+        passage.begin()
+        return passage
 
     def set_off(self, country, c: Contingent, move_days: float) -> None:
         """Start an approved contingent's life: phase, move, hub, arrival, rotation."""
-        c.process = self.env.process(contingent_process(self, country, c, move_days))
+        set_off(self, country, [(c, move_days)])
 
     # --- build ----------------------------------------------------------------------------
     def build(self) -> None:
@@ -223,7 +225,7 @@ class World:
         for country, pledges in self.plan.pledges:
             if country.name in self.hubs:
                 self.hubs[country.name].host_ok = False  # closed until the host approves transit
-            env.process(country_process(self, country, pledges))
+        start_countries(self, self.plan.pledges)
 
     def run(self) -> Trace:
         self.build()

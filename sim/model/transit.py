@@ -17,11 +17,12 @@ queue obeys Little's law.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import simpy
 
 if TYPE_CHECKING:
+    from .callbacks import Chain
     from .contingent import Contingent
     from .replication import World
 
@@ -93,6 +94,75 @@ def route(world: "World", c: "Contingent", hubs: dict[str, Hub], via: str | list
             break
         yield world.env.any_of([hubs[n].reopened for n in names])
     yield from hub.pass_through(world, c, since)
+
+
+class Passage:
+    """A contingent's way through the hubs as steps of its life (:class:`~sim.model.callbacks.Chain`).
+
+    The same steps as :func:`route` and :meth:`Hub.pass_through` in the same order (tested byte for
+    byte against them): take the first open hub in order of preference or wait for one to open,
+    queue, wait out any closure, pass, and leave the hub to the next in line; then ``then()``. An
+    interrupt (a withdrawal) does what leaving the generators' ``with`` and ``finally`` would: the
+    place in the queue or at the hub is given up, and a group still queueing leaves the queue.
+    """
+
+    def __init__(self, world: "World", c: "Contingent", hubs: dict[str, Hub], via: str | list[str],
+                 life: "Chain", then: Callable[[], None]):
+        self.world = world
+        self.c = c
+        self.hubs = hubs
+        self.names = [via] if isinstance(via, str) else list(via)
+        self.life = life
+        self.then = then
+        self.since = world.env.now
+        self.hub: Hub | None = None
+        self.req = None
+        self.joined = 0.0
+        self.left_queue = False
+
+    def begin(self) -> None:
+        self._choose(None)
+
+    def _choose(self, _event) -> None:
+        hubs = self.hubs
+        hub = next((hubs[n] for n in self.names if not hubs[n].closed), None)
+        if hub is None:
+            self.life.wait(self.world.env.any_of([hubs[n].reopened for n in self.names]), self._choose)
+            return
+        self.hub = hub
+        self.joined = hub.env.now
+        hub.queue_log.append((self.joined, 1))
+        self.req = hub.server.request()
+        self.life.wait(self.req, self._served)
+
+    def _served(self, _event) -> None:
+        hub, env = self.hub, self.hub.env
+        if hub.closed:
+            self.life.wait(hub.reopened, self._served)
+            return
+        hub.queue_log.append((env.now, -1))
+        self.left_queue = True
+        hub.waits.append(env.now - self.joined)
+        c = self.c
+        c.hub, c.hub_wait_days = hub.name, env.now - self.since
+        self.life.wait(env.timeout(c.amount / (hub.throughput * self.world.hub_factor_now())), self._through)
+
+    def _leave(self) -> None:
+        req, self.req = self.req, None
+        req.cancel()
+        self.hub.server.release(req)
+
+    def _through(self, _event) -> None:
+        self._leave()
+        self.then()
+
+    def abort(self) -> None:
+        """The contingent is interrupted on its way: it gives up its place, and leaves the queue if still in it."""
+        if self.req is None:
+            return
+        self._leave()
+        if not self.left_queue:
+            self.hub.queue_log.append((self.hub.env.now, -1))
 
 
 def mean_queue(queue_log: list[tuple[float, int]], horizon: float) -> float:
