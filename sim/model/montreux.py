@@ -138,6 +138,9 @@ class Squadron:
             self.crews = None if lazy else simpy.Resource(self.env, capacity=crews)
             self._free, self._waiting = crews, deque()
         if lazy:
+            rules = self.rules
+            self._stay, self._transit, self._port = self.on_station_days, rules.transit_days, rules.port_days
+            self._mtbf = self.failures[0] if self.stream is not None else None
             self.procs = []
             n = self.ships if self.can_enter() else 0
             self._ticket = [0] * self.ships
@@ -175,14 +178,18 @@ class Squadron:
     def advance(self, until: float) -> None:
         """Play the ships' steps pending before ``until`` (lazy mode; as processes they move as they go)."""
         heap = self._heap
-        while heap and heap[0][0] < until:
-            t, _, ticket, action, i, failed = heapq.heappop(heap)
-            if ticket == self._ticket[i]:
-                action(t, i, failed)
-        if heap is not None:
-            for i, cycle in enumerate(self._cycle):
-                if cycle is not None:
-                    self._play_cycle(i, cycle, until)
+        if heap is None:
+            return
+        if heap and heap[0][0] < until:
+            pop, tickets = heapq.heappop, self._ticket
+            while heap and heap[0][0] < until:
+                t, _, ticket, action, i, failed = pop(heap)
+                if ticket == tickets[i]:
+                    action(t, i, failed)
+        play = self._play_cycle
+        for i, cycle in enumerate(self._cycle):
+            if cycle is not None:
+                play(i, cycle, until)
 
     def relieve(self) -> None:
         """A relief without a gap: ships under repair are swapped for serviceable ones at the straits."""
@@ -235,20 +242,23 @@ class Squadron:
         cycle = self._cycle[i]
         if cycle is not None:  # every step of the last stay comes before this arrival
             self._play_cycle(i, cycle, float("inf"))
-        self._step(t, i, "in_place")
-        stay = self.on_station_days
-        fail_in = self.stream.exponential(self.failures[0]) if self.stream is not None else float("inf")
-        if fail_in < stay:
-            self._at(t + fail_in, self._off_station, i, True)
-            return
+        self.mover_at(t, self.state[i], "in_place", 1.0)
+        self.state[i] = "in_place"
+        stay = self._stay
+        if self._mtbf is not None:
+            fail_in = self.stream.exponential(self._mtbf)
+            if fail_in < stay:
+                self._at(t + fail_in, self._off_station, i, True)
+                return
         # a full stay: off station, out, the port call and in again follow with no draw and no crew, so
         # they wait as one cycle of times (:meth:`_play_cycle`) and the heap holds the next arrival only
-        transit, off = self.rules.transit_days, t + stay
+        transit, off = self._transit, t + stay
         out = off + transit if transit else off
-        rest = out + self.rules.port_days - out
+        rest = out + self._port - out
         enter = out + rest if rest > 0 else out
         self._cycle[i] = [off, out, enter, 0]
-        self._at(enter + transit if transit else enter, self._on_station, i)
+        heapq.heappush(self._heap, (enter + transit if transit else enter, next(self._seq), self._ticket[i],
+                                    self._on_station, i, False))
 
     def _play_cycle(self, i: int, cycle: list, until: float) -> None:
         """Write the steps of ship ``i``'s full stay that come before ``until``: off station, out, in again.
