@@ -21,13 +21,15 @@ class Enablers:
         self.params = params
         self.backstop = backstop
         self.ledger = ledger
+        self._need = {name: e.need for name, e in params.enablers.items()}
         self._deploying = tuple(name for name, e in params.enablers.items() if e.deploy_factor != 1.0)
+        self._hub = tuple(name for name, e in params.enablers.items() if e.hub_throughput_factor != 1.0)
 
     def share(self, enabler: str) -> float:
         """Share of ``enabler`` provided now: 1 under the US level, else units in place over the need."""
         if enabler in self.backstop.enablers:
             return 1.0
-        return min(1.0, self.ledger.amount(enabler, "in_place") / self.params.enablers[enabler].need)
+        return min(1.0, self.ledger.amount(enabler, "in_place") / self._need[enabler])
 
     def provided(self) -> dict[str, float]:
         """Share of each enabler provided now."""
@@ -39,4 +41,4 @@ class Enablers:
 
     def hub_factor(self) -> float:
         """Multiplier on hub throughput now (:func:`sim.effects.hub_factor`)."""
-        return float(effects.hub_factor(self.provided(), self.params))
+        return float(effects.hub_factor({name: self.share(name) for name in self._hub}, self.params))
