@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import sim  # noqa: E402
 from against import PrepareError, compare, report  # noqa: E402
 from sim import runner  # noqa: E402
-from sim.model import maintenance, montreux  # noqa: E402
+from sim.model import callbacks, contingent, maintenance, montreux  # noqa: E402
 from sim.model.gc_pause import collector_paused  # noqa: E402
 from sim.model.replication import World, simulate  # noqa: E402
 from sim.streams import Streams  # noqa: E402
@@ -68,7 +68,9 @@ class _CountingHeap:
 
 def _count_lazy_steps(mix: Counter):
     """Count the failures, repairs and ship steps that detachments and squadrons play on their own
-    heaps (no simpy event): heap pops, and the steps of a ship's full stay written as one cycle."""
+    heaps (no simpy event): heap pops, and the steps of a ship's full stay written as one cycle.
+    Also count the start and the end of each process written as callbacks (countries, decisions,
+    contingents' lives: :mod:`sim.model.callbacks`), two events a plain simpy model would have."""
     counting = _CountingHeap(mix)
     play = montreux.Squadron._play_cycle
 
@@ -80,9 +82,22 @@ def _count_lazy_steps(mix: Counter):
     maintenance.heapq, montreux.heapq = counting, counting
     montreux.Squadron._play_cycle = counted_cycle
 
+    chain_init, country = callbacks.Chain.__init__, contingent._country
+
+    def counted_chain(self, env):
+        mix["CallbackStartEnd"] += 2
+        chain_init(self, env)
+
+    def counted_country(*args):
+        mix["CallbackStartEnd"] += 2
+        return country(*args)
+
+    callbacks.Chain.__init__, contingent._country = counted_chain, counted_country
+
     def undo():
         maintenance.heapq, montreux.heapq = heapq, heapq
         montreux.Squadron._play_cycle = play
+        callbacks.Chain.__init__, contingent._country = chain_init, country
 
     return undo
 
@@ -91,7 +106,8 @@ def event_mix(scn: sim.Scenario, seed: int, reps: range, repeat: int = 3, count:
     """Count processed events by kind; time simulation and the rest of ``run()`` (best of ``repeat``).
 
     Besides simpy's events, ``LazyStep`` counts the steps mechanisms play on heaps of their own
-    (failures and repairs, ships' passages): simpy events in all but name.
+    (failures and repairs, ships' passages): simpy events in all but name; ``CallbackStartEnd`` the
+    ``Initialize`` and end events of the processes written as callbacks.
 
     The rest is everything a run does besides simulating: daily series, coverage, shortfall,
     statistics, long-run coverage, the timeline.
@@ -165,9 +181,11 @@ def _bare_env(mix: Counter):
 
 
 def bare_mix(mix: Counter) -> Counter:
-    """The bare twin of ``mix``: each lazily played step becomes a timeout, as it would be in plain simpy."""
-    twin = Counter({k: v for k, v in mix.items() if k != "LazyStep"})
+    """The bare twin of ``mix``: each lazily played step becomes a timeout, and each process written as
+    callbacks a process (its start and end), as they would be in plain simpy."""
+    twin = Counter({k: v for k, v in mix.items() if k not in ("LazyStep", "CallbackStartEnd")})
     twin["Timeout"] += mix["LazyStep"]
+    twin["Initialize"] += mix["CallbackStartEnd"] // 2
     return twin
 
 
@@ -251,14 +269,16 @@ def ratios(args) -> None:
             t_sim, t_post = min(t_sim, s_), min(t_post, p_)
             bare = min(bare, bare_loop(twin))
         lazy = mix["LazyStep"]
+        virtual = mix["CallbackStartEnd"]
         events = sum(mix.values())
         bare_events = count_bare(twin)
         per_sim, per_bare = t_sim / events, bare / bare_events
         rows[name] = total / args.reps
         print(f"{name}:")
         print(f"  replications per second      {args.reps / total:10.1f}   (run(): simulate + series + statistics)")
-        print(f"  events per replication       {events / args.reps:10.0f}   {(events - lazy) / args.reps:.0f} simpy events "
-              f"+ {lazy / args.reps:.0f} steps played on mechanisms' own heaps; {dict(mix.most_common(6))}")
+        print(f"  events per replication       {events / args.reps:10.0f}   {(events - lazy - virtual) / args.reps:.0f} simpy events "
+              f"+ {lazy / args.reps:.0f} steps played on mechanisms' own heaps + {virtual / args.reps:.0f} starts and ends "
+              f"of processes written as callbacks; {dict(mix.most_common(6))}")
         print(f"  cost per event vs bare simpy {per_sim / per_bare:10.2f}x  ({per_sim * 1e6:.2f} us vs {per_bare * 1e6:.2f} us, "
               f"bare loop of {bare_events} events, same mix, each heap step a timeout; target <= 1.2x)")
         print(f"  series + statistics share    {t_post / (t_sim + t_post):10.1%}   of a replication (target <= 10%)")

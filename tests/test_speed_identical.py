@@ -419,6 +419,24 @@ def test_skipping_reliefs_that_change_nothing_changes_no_number(name, monkeypatc
     assert fingerprint(fast) == fingerprint(sim.run(scn, reps=6, seed=5))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.05, 400), st.integers(1, 6), st.floats(0, 2000), st.floats(0, 700), st.floats(0, 3000))
+def test_a_rotation_said_to_be_gapless_never_leaves_a_gap(tour, ratio, dwell, start, horizon):
+    from sim.model.rotation import gapless, relief_times
+
+    if gapless(tour, ratio, dwell, start, horizon):
+        assert all(relief <= end for end, relief in relief_times(tour, ratio, dwell, start, horizon))
+
+
+def test_a_pool_that_just_keeps_up_is_walked_through_for_the_gaps_rounding_leaves():
+    """At ``dwell == (ratio - 1) x tour`` the sums of tours can fall a rounding short: those are gaps."""
+    from sim.model.rotation import gapless, relief_times
+
+    assert [relief > end for end, relief in relief_times(0.1, 3, 0.2, 0.0, 0.65)] == [False] * 5 + [True]
+    assert not gapless(0.1, 3, 0.2, 0.0, 0.65) and gapless(0.1, 3, 0.199, 0.0, 0.65)
+    assert not gapless(30.0, 1, 0.0, 0.0, 700.0)  # one unit and no dwell: no gap, but walked through
+
+
 def test_gaps_and_reliefs_with_and_without_aircraft_keep_their_days(make, monkeypatch):
     scn = make(
         horizon_days=500,

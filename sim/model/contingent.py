@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .callbacks import Chain, timeout_until, urgent
 from .decisions import Decision
-from .rotation import home_transit_days, policy, relief_times, tour_in_place
+from .rotation import gapless, home_transit_days, policy, relief_times, tour_in_place
 
 if TYPE_CHECKING:
     from ..scenario import Country
@@ -234,6 +234,9 @@ class Life(Chain):
         """
         env = self.world.env
         served, dwell = tour_in_place(tour, transit, self.world.params.rotation.min_dwell_ratio, self.move)
+        if self.c.detachment is None and gapless(served, ratio, dwell, env.now, self.world.horizon):
+            self.end()  # no relief would change anything: walking through them would wake for none
+            return
         self.now = env.now  # where the life stands had it woken at every tour's end
         self.reliefs = relief_times(served, ratio, dwell, env.now, self.world.horizon)
         self._next_relief(None)

@@ -37,7 +37,7 @@ class Policy(NamedTuple):
 def policy(scenario: "Scenario", country: "Country", target: str) -> Optional[Policy]:
     """The rotation ``country`` follows for ``target`` (None: never relieved)."""
     own = country.rotation
-    if own == "none":
+    if isinstance(own, str):  # "none" (compared as a string: a Rotation's __eq__ is pydantic's, and slow)
         return None
     default = scenario.parameters.rotation.default.get(target)
     if own is not None:
@@ -77,3 +77,15 @@ def relief_times(tour: float, ratio: int, dwell: float, start: float, horizon: f
         relief = max(end, ready.popleft())
         yield end, relief
         end = relief + tour
+
+
+def gapless(tour: float, ratio: int, dwell: float, start: float, horizon: float) -> bool:
+    """Whether every relief :func:`relief_times` yields comes in as its tour ends (``relief <= end``).
+
+    With ``ratio - 1`` units at home, each back ``dwell`` after its tour, the relief is in time when
+    ``dwell <= (ratio - 1) x tour``. The tours' ends are sums of floats, so the test keeps a margin
+    far above their rounding (``ratio`` roundings of numbers up to ``horizon + tour + dwell``); a
+    case inside the margin answers ``False``, and the caller walks the reliefs one by one.
+    """
+    reach = abs(start) + abs(horizon) + tour + dwell
+    return ratio >= 2 and (ratio - 1) * tour - dwell > ratio * reach * 1e-15
