@@ -130,7 +130,11 @@ def sustainable_coverage(scenario: "Scenario", deployed: dict[tuple[str, str], f
 
 
 class Constants:
-    """What :func:`coverage_held` reads of a scenario, looked up once."""
+    """What :func:`coverage_held` reads of a scenario, looked up once.
+
+    ``effects[comp]`` lists ``(enabler, missing-effect)`` for the enablers that act on ``comp``, in
+    the order :func:`sim.effects.component_factor` multiplies them in.
+    """
 
     def __init__(self, scenario: "Scenario"):
         params = scenario.parameters
@@ -139,15 +143,31 @@ class Constants:
         self.needs = tuple((e, en.need) for e, en in params.enablers.items())
         self.components = tuple((c, effects.unit_value(c, params), scenario.requirements.amount(c))
                                 for c in scenario.components)
+        self.effects = {c: tuple((e, en.effects[c]) for e, en in params.enablers.items() if en.effects.get(c) is not None)
+                        for c in scenario.components}
+        self._by_us: dict[str, frozenset[str]] = {}
+
+    def by_us(self, level: str) -> frozenset[str]:
+        """The enablers the US provides at ``level`` (:meth:`Ladder.enablers_at`, looked up once per level)."""
+        got = self._by_us.get(level)
+        if got is None:
+            got = self._by_us[level] = self.ladder.enablers_at(level)
+        return got
 
 
 def coverage_held(k: Constants, held: dict[str, float], level: str) -> dict[str, float]:
-    """Long-run coverage of each component from the long-run units ``held`` per target at US ``level``."""
-    by_us = k.ladder.enablers_at(level)
+    """Long-run coverage of each component from the long-run units ``held`` per target at US ``level``.
+
+    The enabler factor is :func:`sim.effects.component_factor`'s product, taken in the same order.
+    """
+    by_us = k.by_us(level)
     provided = {e: 1.0 if e in by_us else min(1.0, held.get(e, 0.0) / need) for e, need in k.needs}
     out = {}
     for comp, value, amount in k.components:
-        cap = held.get(comp, 0.0) * value * effects.component_factor(comp, provided, k.params)
+        factor = 1.0
+        for name, missing in k.effects[comp]:
+            factor = factor * (1.0 - (1.0 - missing) * (1.0 - provided[name]))
+        cap = held.get(comp, 0.0) * value * factor
         out[comp] = min(1.0, cap / amount)
     return out
 
@@ -185,9 +205,10 @@ class Memo:
     def __call__(self, trace) -> list[float]:
         """Long-run coverage of each component (scenario order) for one replication's trace."""
         held: dict[str, float] = {}
-        units_held = self.units_held
-        for (name, target), units in deployed_of(trace).items():
-            held[target] = held.get(target, 0.0) + units_held(name, target, units)
+        units, units_held = self.units, self.units_held
+        for (name, target), n in deployed_of(trace).items():
+            got = units.get((name, target, n))
+            held[target] = held.get(target, 0.0) + (units_held(name, target, n) if got is None else got)
         return list(coverage_held(self.constants, held, trace.level_changes[-1][1]).values())
 
 

@@ -19,6 +19,7 @@ from sim.library import folder
 from sim.model import contingent, maintenance, replication
 from sim.series import DailyStates
 from sim.streams import Streams
+from sim.vocabulary import ENABLERS, LEVELS
 
 
 def plain_daily(times, rows, deltas, members, n_rows, n_members, horizon):
@@ -794,3 +795,23 @@ def test_a_batchs_requirement_is_each_replications_own_series_stacked(surges):
     base = np.array([3.0, 0.7, 11.0])[:, None] * np.ones(40)
     plain = np.stack([requirement_series(base, comps, listed) for listed in surges])
     assert requirements(base, comps, surges).tobytes() == plain.tobytes()
+
+
+# --- long-run coverage with the enabler factor's terms looked up once -----------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(("sky", "sea", "land", "regeneration") + ENABLERS),
+                       st.floats(0, 5000, allow_nan=False), max_size=12),
+       st.sampled_from(LEVELS))
+def test_long_run_coverage_is_the_plain_formula_of_effects(held, level):
+    from sim import effects
+    from sim.sustain import Constants, coverage_held
+
+    scn = sim.load_scenario(folder("scenarios") / "baseline.yaml")
+    params = scn.parameters
+    by_us = scn.us_backstop.ladder.enablers_at(level)
+    provided = {e: 1.0 if e in by_us else min(1.0, held.get(e, 0.0) / en.need) for e, en in params.enablers.items()}
+    plain = {c: min(1.0, held.get(c, 0.0) * effects.unit_value(c, params) * effects.component_factor(c, provided, params)
+                    / scn.requirements.amount(c)) for c in scn.components}
+    k = Constants(scn)
+    assert coverage_held(k, held, level) == plain == coverage_held(k, held, level)
