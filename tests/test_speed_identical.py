@@ -821,3 +821,23 @@ def test_long_run_coverage_is_the_plain_formula_of_effects(held, level):
                     / scn.requirements.amount(c)) for c in scn.components}
     k = Constants(scn)
     assert coverage_held(k, held, level) == plain == coverage_held(k, held, level)
+
+
+@pytest.mark.parametrize("chunk", [1, 45, 1 << 17])
+def test_whole_units_summed_as_integers_in_chunks_are_the_plain_running_sums(chunk, monkeypatch):
+    from sim import series
+
+    monkeypatch.setattr(series, "CHUNK", chunk)
+    rng = np.random.default_rng(11)
+    n = 400
+    times = rng.uniform(0, 30, n)
+    rows = rng.integers(0, 5, n)
+    members = rng.integers(0, 3, n)
+    for deltas in (rng.integers(-4, 5, n).astype(float),  # whole: summed as integers
+                   np.where(np.arange(n) % 7 == 0, 2.0**52, 1.0)):  # whole, but sums pass 2**53: summed as floats
+        fast = DailyStates(times, rows, deltas, members, 5, 3, 30)
+        plain = plain_daily(times, rows, deltas, members, 5, 3, 30)
+        for r in range(5):
+            assert fast[r].tobytes() == plain[r].tobytes()
+    assert series._whole(np.array([1.0, -2.0, 3.0])) and not series._whole(np.array([0.5]))
+    assert not series._whole(np.array([2.0**52, 2.0**52]))
