@@ -20,25 +20,32 @@ MONTH_DAYS = 365.0 / 12.0
 
 
 def trained(capacity: np.ndarray, intake_per_month: float, course_days: float) -> np.ndarray:
-    """Cumulative graduates per day, shape like ``capacity`` (R, H) in trainees per month."""
+    """Cumulative graduates per day, shape like ``capacity`` (R, H) in trainees per month.
+
+    The recurrence runs day by day on one row of replications at a time (days on the first axis,
+    so each day's row is contiguous), writing into arrays made once; the course started on day
+    ``d`` graduates on day ``d + course``, read off the starts when the days are done.
+    """
     R, H = capacity.shape
-    seats = capacity * (course_days / MONTH_DAYS)
+    seats = np.ascontiguousarray((capacity * (course_days / MONTH_DAYS)).T)  # (H, R)
     course = max(1, int(math.ceil(course_days)))
     intake_days = np.zeros(H, dtype=bool)
     intake_days[np.unique(np.ceil(np.arange(0, H, MONTH_DAYS)).astype(int).clip(max=H - 1))] = True
     queue = np.zeros(R)
     training = np.zeros(R)
-    starts = np.zeros((R, H))
-    graduates = np.zeros((R, H))
-    for d in range(H):
+    starts = np.zeros((H, R))
+    room = np.empty(R)
+    for d, intake in enumerate(intake_days.tolist()):
         if d >= course:
-            done = starts[:, d - course]
-            training -= done
-            graduates[:, d] = done
-        if intake_days[d]:
+            training -= starts[d - course]
+        if intake:
             queue += intake_per_month
-        start = np.minimum(queue, np.maximum(seats[:, d] - training, 0.0))
+        start = starts[d]
+        np.subtract(seats[d], training, out=room)
+        np.maximum(room, 0.0, out=room)
+        np.minimum(queue, room, out=start)
         queue -= start
         training += start
-        starts[:, d] = start
+    graduates = np.zeros((R, H))
+    graduates[:, course:] = starts[: max(0, H - course)].T
     return np.cumsum(graduates, axis=1)

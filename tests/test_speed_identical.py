@@ -841,3 +841,41 @@ def test_whole_units_summed_as_integers_in_chunks_are_the_plain_running_sums(chu
             assert fast[r].tobytes() == plain[r].tobytes()
     assert series._whole(np.array([1.0, -2.0, 3.0])) and not series._whole(np.array([0.5]))
     assert not series._whole(np.array([2.0**52, 2.0**52]))
+
+
+# --- the training pipeline's recurrence, day-major ------------------------------------------------
+
+def plain_trained(capacity, intake_per_month, course_days):
+    """The recurrence as written first: replications on the first axis, a new array per step."""
+    from sim.pipeline import MONTH_DAYS
+
+    R, H = capacity.shape
+    seats = capacity * (course_days / MONTH_DAYS)
+    course = max(1, int(math.ceil(course_days)))
+    intake_days = np.zeros(H, dtype=bool)
+    intake_days[np.unique(np.ceil(np.arange(0, H, MONTH_DAYS)).astype(int).clip(max=H - 1))] = True
+    queue, training = np.zeros(R), np.zeros(R)
+    starts, graduates = np.zeros((R, H)), np.zeros((R, H))
+    for d in range(H):
+        if d >= course:
+            done = starts[:, d - course]
+            training -= done
+            graduates[:, d] = done
+        if intake_days[d]:
+            queue += intake_per_month
+        start = np.minimum(queue, np.maximum(seats[:, d] - training, 0.0))
+        queue -= start
+        training += start
+        starts[:, d] = start
+    return np.cumsum(graduates, axis=1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 120), st.floats(0.2, 150), st.floats(0, 500), st.integers(0, 2**32 - 1))
+def test_the_pipeline_day_by_day_is_the_plain_recurrence(reps, horizon, course_days, intake, seed):
+    from sim.pipeline import trained
+
+    rng = np.random.default_rng(seed)
+    capacity = rng.integers(0, 5, (reps, horizon)) * rng.uniform(0, 300)
+    capacity[:, rng.random(horizon) < 0.2] *= 0.37
+    assert trained(capacity, intake, course_days).tobytes() == plain_trained(capacity, intake, course_days).tobytes()
