@@ -879,3 +879,14 @@ def test_the_pipeline_day_by_day_is_the_plain_recurrence(reps, horizon, course_d
     capacity = rng.integers(0, 5, (reps, horizon)) * rng.uniform(0, 300)
     capacity[:, rng.random(horizon) < 0.2] *= 0.37
     assert trained(capacity, intake, course_days).tobytes() == plain_trained(capacity, intake, course_days).tobytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 6), min_size=1, max_size=300))
+def test_distinct_values_with_an_unstable_sort_are_numpys_unique(values):
+    from sim.coverage import _unique_first
+
+    h = np.array(values, dtype=np.uint64)
+    _, first, which = np.unique(h, return_index=True, return_inverse=True)
+    fast_first, fast_which = _unique_first(h)
+    assert fast_first.tolist() == first.tolist() and fast_which.tolist() == which.ravel().tolist()
