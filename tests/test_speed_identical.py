@@ -403,6 +403,157 @@ def test_countries_decisions_and_contingents_as_callbacks_change_no_number(name,
     assert fingerprint(plain) != fingerprint(sim.run(scn, reps=6, seed=6))  # the check can fail
 
 
+# --- hubs and decisions alone, with ties: the callbacks against the generators, step by step ------
+
+class _HubWorld:
+    """What a passage asks of its world: the clock and the hub factor now."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def hub_factor_now(self):
+        return 1.0
+
+
+class _Group:
+    def __init__(self, amount):
+        self.amount, self.hub, self.hub_wait_days = amount, None, None
+
+
+groups = st.lists(st.tuples(st.integers(0, 6), st.sampled_from([10.0, 20.0, 30.0]),
+                            st.sampled_from(["A", ["B"], ["A", "B"], ["B", "A"]]),
+                            st.one_of(st.none(), st.integers(0, 9))), min_size=1, max_size=8)
+closures = st.lists(st.tuples(st.sampled_from(["A", "B"]), st.integers(0, 6), st.integers(1, 4)), max_size=3)
+
+
+def run_hubs(as_callbacks, script, shut, host):
+    """Groups reach two hubs (whole days, so many at once), some withdrawn on their way; ``host``:
+    the day B's host decides and its answer. Returns everything the hubs and groups recorded."""
+    from sim.model import callbacks
+    from sim.model.transit import Hub, Passage, route
+
+    env = simpy.Environment()
+    world = _HubWorld(env)
+    hubs = {"A": Hub(env, "A", 10.0), "B": Hub(env, "B", 10.0)}
+    hubs["B"].host_ok = False
+    log, members = [], []
+    for name, start, days in shut:
+        env.process(hubs[name].closure(start, days))
+
+    def decide():
+        yield env.timeout(host[0])
+        hubs["B"].host_decides(host[1])
+
+    env.process(decide())
+
+    class Life(callbacks.Chain):
+        def on_interrupt(self):
+            self.passage.abort()
+            log.append((env.now, self.i, "out"))
+
+    def plain_life(i, g, via):
+        try:
+            yield from route(world, g, hubs, via)
+            log.append((env.now, i, "through"))
+        except simpy.Interrupt:
+            log.append((env.now, i, "out"))
+
+    def arrive(i, day, g, via):
+        yield env.timeout(day)
+        if not as_callbacks:
+            members[i] = env.process(plain_life(i, g, via))
+            return
+        life = members[i] = Life(env)
+        life.i = i
+
+        def through():
+            log.append((env.now, i, "through"))
+            life.end()
+
+        life.passage = Passage(world, g, hubs, via, life, through)
+        callbacks.urgent(env, lambda _event: life.passage.begin())
+
+    def withdraw(i, day):
+        yield env.timeout(day)
+        if members[i] is not None and members[i].is_alive:
+            members[i].interrupt()
+
+    found = []
+    for i, (day, amount, via, out) in enumerate(script):
+        found.append(_Group(amount))
+        members.append(None)
+        env.process(arrive(i, day, found[-1], via))
+        if out is not None:
+            env.process(withdraw(i, out))
+    env.run(until=60)
+    return (log, {n: (h.queue_log, h.waits) for n, h in hubs.items()},
+            [(g.hub, g.hub_wait_days) for g in found])
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups, closures, st.tuples(st.integers(0, 5), st.booleans()))
+def test_a_passage_as_callbacks_takes_the_generators_steps_in_their_order(script, shut, host):
+    assert run_hubs(True, script, shut, host) == run_hubs(False, script, shut, host)
+
+
+def test_the_hub_comparison_sees_a_withdrawal_that_keeps_its_place_in_the_queue(monkeypatch):
+    from sim.model.transit import Passage
+
+    script = [(0, 30.0, "A", None), (0, 20.0, "A", 1), (0, 10.0, "A", None)]
+    plain = run_hubs(False, script, [], (0, True))
+    assert plain[0] == [(1, 1, "out"), (3, 0, "through"), (4, 2, "through")]  # the third moves up
+    assert run_hubs(True, script, [], (0, True)) == plain
+    monkeypatch.setattr(Passage, "abort", lambda self: None)
+    assert run_hubs(True, script, [], (0, True)) != plain  # the comparison can fail
+
+
+decisions_script = st.lists(st.tuples(st.integers(0, 5), st.sampled_from([None, "air_support"]),
+                                      st.sampled_from([0.2, 0.55, 0.9]), st.one_of(st.none(), st.integers(0, 8)),
+                                      st.one_of(st.none(), st.integers(0, 8))), min_size=1, max_size=6)
+
+
+def run_decisions(plain, script, levels):
+    """Decisions with whole-day delays, US level changes, withdrawals and reconsiderations on the same
+    days: the days and the order in which outcomes fire, and each decision's record."""
+    from sim.backstop import Ladder, Willingness
+    from sim.model.decisions import Backstop, Decision
+
+    from .conftest import LADDER
+
+    env = simpy.Environment()
+    backstop = Backstop(env, Ladder(adds=LADDER, willingness=Willingness(approval_uplift=0.5, contingent_factor=1.25)),
+                        "logistics")
+    log, made = [], []
+    for day, level in levels:
+        env.process(backstop.change_on(day, level))
+    for i, (delay, requires, draw, out, again) in enumerate(script):
+        d = (PlainDecision if plain else Decision)(env, backstop, 0.5, requires, delay, draw)
+        d.outcome.callbacks.append(lambda ev, i=i: log.append((env.now, i, ev.value)))
+        made.append(d)
+
+        def later(day, act, d=d):
+            yield env.timeout(day)
+            act(d)
+
+        if out is not None:
+            env.process(later(out, lambda d: d.withdraw()))
+        if again is not None:
+            def reconsider(d, i=i):
+                outcome = d.reconsider(0.1)
+                if outcome is not None:
+                    outcome.callbacks.append(lambda ev: log.append((env.now, i, "again", ev.value)))
+            env.process(later(again, reconsider))
+    env.run(until=40)
+    return log, [(d.approved, d.decided_at, d.withdrawn) for d in made]
+
+
+@settings(max_examples=150, deadline=None)
+@given(decisions_script, st.lists(st.tuples(st.integers(0, 8), st.sampled_from(["logistics", "air_support", "guarantee"])),
+                                  max_size=3))
+def test_a_decision_as_callbacks_takes_the_generators_steps_in_their_order(script, levels):
+    assert run_decisions(False, script, levels) == run_decisions(True, script, levels)
+
+
 def test_a_timeout_until_lands_on_the_instant_where_plain_addition_misses_it():
     env = simpy.Environment(initial_time=5.777948078012031)
     assert env.now + (464.91 - env.now) != 464.91  # the rounding the helper is there for
