@@ -75,7 +75,7 @@ CELLS_PER_GAME = 1 << 14
 
 def split(req: np.ndarray, base: np.ndarray, in_place: np.ndarray, repairing: np.ndarray,
           held: dict[str, np.ndarray], availability: float, factor: np.ndarray,
-          out: np.ndarray | None = None) -> np.ndarray:
+          out: np.ndarray | None = None, sums: np.ndarray | None = None) -> np.ndarray:
     """Shapley split of ``1 - coverage`` into :data:`CAUSES` for cells (replication-days), flat arrays.
 
     Args:
@@ -88,6 +88,10 @@ def split(req: np.ndarray, base: np.ndarray, in_place: np.ndarray, repairing: np
         availability: share of the units in place that is available while ``maintenance`` stays.
         factor: enabler factor of the cell.
         out: where to write the result (``(len(CAUSES), cells)``), else a new array.
+        sums: instead of writing every cell, add each cause's cells summed over replications into
+            this ``(len(CAUSES), H)`` array (cells are replication-major, ``H`` days each); the sums
+            run over replications in order, as ``np.sum`` over the first axis of the written
+            result does, and a cause with no part anywhere adds nothing. Returns ``sums``.
 
     Returns:
         ``(len(CAUSES), cells)``: each cause's Shapley value in the game whose players are the
@@ -99,7 +103,7 @@ def split(req: np.ndarray, base: np.ndarray, in_place: np.ndarray, repairing: np
     """
     K = len(CAUSES)
     n = req.size
-    out = np.empty((K, n)) if out is None else out
+    out = np.empty((K, n)) if out is None and sums is None else out
     rows = {c: held[c] for c in ADDITIVE if held[c].any()}
     if availability == 1.0:  # units in repair are then simply units to add: one more additive cause
         rows["maintenance"] = repairing
@@ -144,6 +148,11 @@ def split(req: np.ndarray, base: np.ndarray, in_place: np.ndarray, repairing: np
                                       availability, factor[c])
             parts[ck, c] = shapley(values)
     cell = distinct[np.cumsum(new) - 1]
+    if sums is not None:
+        for k in range(K):
+            if present[k].any():
+                sums[k] += np.add.reduce(parts[k][cell].reshape(-1, sums.shape[1]), axis=0)
+        return sums
     for k in range(K):
         if present[k].any():
             np.take(parts[k], cell, out=out[k], mode="clip")  # "clip": not buffered
@@ -243,7 +252,7 @@ def evaluate(scenario: Scenario, trace) -> Daily:
 
 
 def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = True,
-                   scratch: np.ndarray | None = None) -> Daily:
+                   scratch: np.ndarray | None = None, totals: np.ndarray | None = None) -> Daily:
     """Daily coverage and shortfall of every component for a batch of traces.
 
     The replications are stacked on a leading axis so each numpy operation runs once per batch,
@@ -257,6 +266,10 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
         scratch: a flat float buffer of at least ``C x K x R x H`` values the shortfall is written
             into (a caller that takes each batch's shortfall before the next one reuses it: a fresh
             block of that size costs a third of this function in page faults); default a new array.
+        totals: a ``(C, K, H)`` array each cause's shortfall summed over the batch's replications is
+            added into (what a run keeps: the mean over replications) instead of handing out every
+            replication's; ``Daily.shortfall`` is then None. The sums are those of ``np.sum`` over
+            the replications of the handed-out shortfall, to the bit.
     """
     H = scenario.horizon_days
     params = scenario.parameters
@@ -288,7 +301,7 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
     C, K = len(comps), len(CAUSES)
     coverage = np.empty((R, C, H))
     shortfall = None
-    if split_shortfall:  # handed out as (R, C, K, H)
+    if split_shortfall and totals is None:  # handed out as (R, C, K, H)
         size = C * K * R * H
         shortfall = (np.empty(size) if scratch is None else scratch[:size]).reshape(C, K, R, H)
     in_place = np.empty((R, C, H))
@@ -304,7 +317,11 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
         held = {c: state[c] * u for c in _STATE_CAUSES if c != "maintenance"}
         held["unpledged"] = np.maximum(0.0, base[i] - pledged)
         coverage[:, i] = np.minimum(1.0, cap / req[:, i])
-        if shortfall is not None:
+        if split_shortfall and totals is not None:
+            split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
+                  state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
+                  np.ascontiguousarray(factor).ravel(), sums=totals[i])
+        elif shortfall is not None:
             split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
                   state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
                   np.ascontiguousarray(factor).ravel(), out=shortfall[i].reshape(K, R * H))

@@ -789,8 +789,31 @@ def test_a_shared_shortfall_buffer_and_coverage_alone_change_no_number(monkeypat
     metrics, plain = run_reps(scn, 6, reps), rep_metrics(scn, full.coverage, full.sustainable)
     assert {c: {k: v.tobytes() for k, v in m.items()} for c, m in metrics.items()} == \
         {c: {k: v.tobytes() for k, v in m.items()} for c, m in plain.items()}
-    monkeypatch.setattr(runner, "evaluate_batch", lambda scn_, traces_, split_, scratch_: evaluate_batch(scn_, traces_, split_))
-    assert fingerprint(full) == fingerprint(sim.run(scn, reps=reps, seed=6))  # each batch in fresh memory
+
+    def plain(scn_, traces_, split_, scratch_, totals_):
+        """Each batch's shortfall handed out in fresh memory, per replication, and summed over them with np.sum."""
+        daily = evaluate_batch(scn_, traces_, split_)
+        if totals_ is not None:
+            totals_ += daily.shortfall.sum(axis=0)
+        return daily
+
+    monkeypatch.setattr(runner, "evaluate_batch", plain)
+    assert fingerprint(full) == fingerprint(sim.run(scn, reps=reps, seed=6))
+
+
+@pytest.mark.parametrize("name", ["baseline", "straits-closed", "maintenance-scarce-crews", "uk-withdraws"])
+def test_a_batchs_shortfall_summed_in_the_split_is_the_sum_of_every_replications(name):
+    from sim.coverage import CAUSES, evaluate_batch
+
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    traces = [replication.simulate(scn, 3, rep) for rep in range(9)]
+    handed_out = evaluate_batch(scn, traces)
+    plain = np.full((len(scn.components), len(CAUSES), scn.horizon_days), 0.25)
+    plain += handed_out.shortfall.sum(axis=0)
+    totals = np.full_like(plain, 0.25)
+    summed = evaluate_batch(scn, traces, totals=totals)
+    assert summed.shortfall is None and totals.tobytes() == plain.tobytes() and handed_out.shortfall.any()
+    assert summed.coverage.tobytes() == handed_out.coverage.tobytes()
 
 
 # --- the cycle collector held off while a replication runs ------------------------------------------
