@@ -132,12 +132,10 @@ def split(req: np.ndarray, base: np.ndarray, in_place: np.ndarray, repairing: np
     present[CAUSES.index("enabler")] = factor < 1.0
     present[:, in_place * availability * factor >= req] = False  # full coverage: nothing to split
     parts = np.zeros((K, m))
-    cause = np.zeros((K, m), dtype=np.int64)  # cause[j, c]: index of cell c's j-th cause
-    players = np.zeros(m, dtype=np.int64)
-    for k in range(K):
-        c = np.flatnonzero(present[k])
-        cause[players[c], c] = k
-        players[c] += 1
+    cause = np.zeros((K, m), dtype=np.int64)  # cause[j, c]: index of cell c's j-th cause, causes in order
+    ks, cs = np.nonzero(present)
+    cause[(np.cumsum(present, axis=0) - 1)[ks, cs], cs] = ks
+    players = present.sum(axis=0)
     for k in np.unique(players[players > 0]):
         same = np.flatnonzero(players == k)
         step = max(1, CELLS_PER_GAME >> int(k))
@@ -245,6 +243,11 @@ def requirements(base: np.ndarray, comps: tuple[str, ...], surges: list[list]) -
     return req
 
 
+def _times(x: np.ndarray, factor: float) -> np.ndarray:
+    """``x * factor``; ``x`` itself when the factor is 1 (multiplying by 1.0 changes no float)."""
+    return x if factor == 1.0 else x * factor
+
+
 def evaluate(scenario: Scenario, trace) -> Daily:
     """Daily coverage and shortfall of one replication's trace (arrays without the leading R axis)."""
     d = evaluate_batch(scenario, [trace])
@@ -310,21 +313,18 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
         u = effects.unit_value(comp, params)
         a = effects.availability(comp, params, comp in scenario.maintenance)
         state = {st: S[rows[(comp, st)]] for st in _STATE_CAUSES + ("in_place",)}
-        available = state["in_place"] * a
+        available = _times(state["in_place"], a)
         factor = np.broadcast_to(effects.component_factor(comp, provided, params), (R, H))
-        cap = available * u * factor
-        pledged = sum(state.values()) * u
-        held = {c: state[c] * u for c in _STATE_CAUSES if c != "maintenance"}
+        cap = _times(available, u) * factor
+        pledged = _times(sum(state.values()), u)
+        held = {c: _times(state[c], u) for c in _STATE_CAUSES if c != "maintenance"}
         held["unpledged"] = np.maximum(0.0, base[i] - pledged)
         coverage[:, i] = np.minimum(1.0, cap / req[:, i])
-        if split_shortfall and totals is not None:
-            split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
-                  state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
-                  np.ascontiguousarray(factor).ravel(), sums=totals[i])
-        elif shortfall is not None:
-            split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), state["in_place"].ravel() * u,
-                  state["maintenance"].ravel() * u, {c: v.ravel() for c, v in held.items()}, a,
-                  np.ascontiguousarray(factor).ravel(), out=shortfall[i].reshape(K, R * H))
+        if split_shortfall:
+            where = {"sums": totals[i]} if totals is not None else {"out": shortfall[i].reshape(K, R * H)}
+            split(req[:, i].ravel(), np.broadcast_to(base[i], (R, H)).ravel(), _times(state["in_place"].ravel(), u),
+                  _times(state["maintenance"].ravel(), u), {c: v.ravel() for c, v in held.items()}, a,
+                  np.ascontiguousarray(factor).ravel(), **where)
         in_place[:, i] = state["in_place"] + state["maintenance"]
         capability[:, i] = cap
     return Daily(coverage=coverage, shortfall=None if shortfall is None else shortfall.transpose(2, 0, 1, 3),
