@@ -172,8 +172,10 @@ class Life(Chain):
         self.country = country
         self.c = c
         self.move_days = move_days
-        self.move = 0.0
-        self.passage: Optional[Passage] = None
+        self.move = 0.0  # days the move took (the deployment factor applied)
+        self.passage: Optional[Passage] = None  # while it passes the hubs
+        self.reliefs = iter(())  # the (end, relief) of its tours still ahead (relief_times)
+        self.now = self.end_at = self.relief_at = 0.0  # where the walk through the tours stands
 
     def begin(self) -> None:
         gate = self.world.gates.get(self.c.target)
