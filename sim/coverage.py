@@ -37,6 +37,7 @@ import numpy as np
 from . import effects
 from .scenario import Scenario
 from .shapley import members, shapley
+from .model.ledger import spell_out
 from .series import DailyStates, daily_levels
 from .vocabulary import LEVELS
 
@@ -281,11 +282,14 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
     rows = traces[0].rows
     needed = np.zeros(len(rows), dtype=bool)
     needed[[r for (target, state), r in rows.items() if target in comps or state == "in_place"]] = True
+    # the batch's logs end to end, spelled out at once: each trace's entries, in order
+    times, row_log, deltas, of_rep = spell_out(np.concatenate([t.log for t in traces]),
+                                               np.repeat(np.arange(R), [len(t.log) for t in traces]))
     S = DailyStates(
-        np.concatenate([t.times for t in traces]),
-        np.concatenate([t.row_log for t in traces]),
-        np.concatenate([t.deltas for t in traces]),
-        np.repeat(np.arange(R), [len(t.times) for t in traces]),
+        times,
+        row_log,
+        deltas,
+        of_rep,
         len(rows),
         R,
         H,

@@ -1064,3 +1064,22 @@ def test_distinct_values_with_an_unstable_sort_are_numpys_unique(values):
     _, first, which = np.unique(h, return_index=True, return_inverse=True)
     fast_first, fast_which = _unique_first(h)
     assert fast_first.tolist() == first.tolist() and fast_which.tolist() == which.ravel().tolist()
+
+
+@pytest.mark.parametrize("name", ["baseline", "uk-withdraws", "straits-closed"])
+def test_a_batchs_logs_spelled_out_end_to_end_are_each_traces_entries_in_turn(name):
+    from sim.model.ledger import spell_out
+
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    traces = [replication.simulate(scn, 4, rep) for rep in range(6)]
+    traces.append(replication.simulate(scn, 4, 0))
+    traces[-1].log = traces[-1].log[:0]  # a replication with no change at all
+    times, rows, deltas, of_rep = spell_out(np.concatenate([t.log for t in traces]),
+                                            np.repeat(np.arange(len(traces)), [len(t.log) for t in traces]))
+    plain = [plain_log_arrays([tuple(x) for x in t.log.tolist()]) for t in traces]
+    assert times.tobytes() == np.concatenate([p[0] for p in plain]).tobytes()
+    assert rows.tobytes() == np.concatenate([p[1] for p in plain]).tobytes()
+    assert deltas.tobytes() == np.concatenate([p[2] for p in plain]).tobytes()
+    assert of_rep.tolist() == [r for r, p in enumerate(plain) for _ in p[0]]
+    for t, p in zip(traces, plain):
+        assert t.times.tobytes() == p[0].tobytes() and t.row_log.tobytes() == p[1].tobytes()

@@ -138,19 +138,34 @@ class Ledger:
 
     def log_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The log as ``(times, rows, deltas)``: a move is -amount on its source row, then +amount on its destination."""
-        if not self.log:
-            return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
+        return spell_out(self.log_matrix())[:3]
+
+    def log_matrix(self) -> np.ndarray:
+        """The log as an ``(changes, 4)`` float array: time, from_row (-1 for units added), to_row, amount."""
         n = len(self.log)
+        if n == 0:
+            return np.zeros((0, 4))
         if n <= _PACKED:  # packed as C doubles in one call: a third faster than numpy reading the list item by item
-            log = np.frombuffer(struct.pack(f"{n}d", *self.log)).reshape(-1, 4)
-        else:
-            log = np.fromiter(self.log, dtype=float, count=n).reshape(-1, 4)
-        moved = log[:, 1] >= 0
-        counts = 1 + moved
-        to = np.cumsum(counts) - 1
-        fro = to[moved] - 1
-        rows = np.empty(to[-1] + 1, dtype=np.int64)
-        deltas = np.empty(to[-1] + 1)
-        rows[to], deltas[to] = log[:, 2], log[:, 3]
-        rows[fro], deltas[fro] = log[moved, 1], -log[moved, 3]
-        return np.repeat(log[:, 0], counts), rows, deltas
+            return np.frombuffer(struct.pack(f"{n}d", *self.log)).reshape(-1, 4)
+        return np.fromiter(self.log, dtype=float, count=n).reshape(-1, 4)
+
+
+def spell_out(log: np.ndarray, members: np.ndarray | None = None):
+    """``(times, rows, deltas, members)`` of logged changes (:meth:`Ledger.log_matrix`): one entry per row touched.
+
+    A move is -amount on its source row, then +amount on its destination; units added are one
+    entry. ``members`` (one per change, e.g. the replication of each change of a batch's logs put
+    end to end) is repeated alongside; without it the fourth array is None. The logs of several
+    ledgers put end to end spell out as the concatenation of each one's entries.
+    """
+    if len(log) == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0), None if members is None else members[:0]
+    moved = log[:, 1] >= 0
+    counts = 1 + moved
+    to = np.cumsum(counts) - 1
+    fro = to[moved] - 1
+    rows = np.empty(to[-1] + 1, dtype=np.int64)
+    deltas = np.empty(to[-1] + 1)
+    rows[to], deltas[to] = log[:, 2], log[:, 3]
+    rows[fro], deltas[fro] = log[moved, 1], -log[moved, 3]
+    return np.repeat(log[:, 0], counts), rows, deltas, None if members is None else np.repeat(members, counts)

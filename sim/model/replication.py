@@ -27,7 +27,7 @@ from .decisions import Backstop
 from .enablers import Enablers
 from .event_keys import keyed_events
 from .gc_pause import collector_paused
-from .ledger import Ledger
+from .ledger import Ledger, spell_out
 from .live import LiveCoverage
 from .maintenance import Detachment
 from .montreux import Squadron
@@ -43,9 +43,7 @@ class Trace:
 
     targets: tuple[str, ...]
     rows: dict[tuple[str, str], int]
-    times: np.ndarray
-    row_log: np.ndarray
-    deltas: np.ndarray
+    log: np.ndarray  # the ledger's changes, (changes, 4): time, from_row (-1: added), to_row, amount
     level_changes: list[tuple[float, str]]
     contingents: list[Contingent]
     phase_open: dict[str, float | None]
@@ -54,6 +52,21 @@ class Trace:
     hub_waits: dict[str, list[float]]
     black_sea_log: list[tuple[str, float, float, float]]  # (country, entered, left, tonnes) per ship stay
     withdrawals: list[tuple[str, float]]
+
+    @property
+    def times(self) -> np.ndarray:
+        """Time of each entry of the event log: one per row a change touches (:func:`spell_out`)."""
+        return spell_out(self.log)[0]
+
+    @property
+    def row_log(self) -> np.ndarray:
+        """Row of each entry of the event log."""
+        return spell_out(self.log)[1]
+
+    @property
+    def deltas(self) -> np.ndarray:
+        """Change of each entry of the event log."""
+        return spell_out(self.log)[2]
 
 
 @dataclass(frozen=True)
@@ -236,13 +249,10 @@ class World:
                 c.detachment.advance(self.horizon)  # failures and repairs played lazily, up to the horizon
             c.process = c.detachment = None  # the trace keeps what happened, not the machinery: the world is garbage now
         ledger = self.ledger
-        times, row_log, deltas = ledger.log_arrays()
         return Trace(
             targets=ledger.targets,
             rows=ledger.rows,
-            times=times,
-            row_log=row_log,
-            deltas=deltas,
+            log=ledger.log_matrix(),  # spelled out per row for a whole batch at once (sim.coverage)
             level_changes=self.backstop.changes,
             contingents=self.coalition.contingents,
             phase_open=self.phasing.opened(),
