@@ -74,7 +74,8 @@ def relief_times(tour: float, ratio: int, dwell: float, start: float, horizon: f
     end = start + tour
     while end < horizon:
         ready.append(end + dwell)
-        relief = max(end, ready.popleft())
+        back = ready.popleft()
+        relief = back if back > end else end  # max(end, back), without the call
         yield end, relief
         end = relief + tour
 
