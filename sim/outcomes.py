@@ -61,6 +61,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 from typing import Callable, Literal, Mapping, Optional
 
@@ -135,8 +136,11 @@ def t_two_sided(t: float, df: int) -> float:
     return s * total
 
 
+@lru_cache(maxsize=1024)
 def t_quantile(p: float, df: int) -> float:
     """Quantile ``p`` (> 0.5) of Student's t with ``df`` degrees of freedom.
+
+    Worked out once per ``(p, df)``: a sweep asks for the same few hundred times per point.
 
     The Cornish-Fisher expansion in powers of ``1/df`` (Abramowitz & Stegun
     26.7.5) starts a bisection on the exact distribution function (26.7.3-4);
