@@ -178,24 +178,36 @@ class Streams:
     def __init__(self, seed: int, rep: int):
         self.seed, self.rep = seed, rep
         self._k0, self._k1 = replication_key(seed, rep)
+        self._after: dict[int, int] = {}  # a key's first word -> the hash after it (keys share their first part)
 
     def rng(self, *key: str) -> Stream:
         """A fresh stream for ``key`` (e.g. ``("France", "approval")``); equal keys give equal streams.
 
         Its seed is ``mix64(h)`` after ``h = mix64(h ^ key_word(part)) ^ k1`` for each part, from
-        ``h = k0``; :func:`mix64` is spelled out, and each key's words are looked up once.
+        ``h = k0``; :func:`mix64` is spelled out, each key's words are looked up once, and the hash
+        after a first part (a country's name, most often) is kept for the replication's other keys
+        that start with it.
         """
         words = _KEY_WORDS.get(key)
         if words is None:
             words = tuple(key_word(part) for part in key)
             if len(_KEY_WORDS) < _KEYS_KEPT:
                 _KEY_WORDS[key] = words
-        h, k1 = self._k0, self._k1
-        for w in words:
-            x = h ^ w
-            x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-            x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-            h = x ^ (x >> 31) ^ k1
+        if not words:
+            h = self._k0
+        else:
+            h = self._after.get(words[0])
+            if h is None:
+                x = self._k0 ^ words[0]
+                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+                h = self._after[words[0]] = x ^ (x >> 31) ^ self._k1
+            k1 = self._k1
+            for w in words[1:]:
+                x = h ^ w
+                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+                h = x ^ (x >> 31) ^ k1
         x = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
         x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
         return Stream(x ^ (x >> 31))

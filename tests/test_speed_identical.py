@@ -901,7 +901,10 @@ def test_keyed_streams_draw_what_the_plain_hash_chain_says(seed, rep, key, mean)
         h = mix64(h ^ key_word(part)) ^ k1
     state = mix64(h)
     fast = Streams(seed, rep).rng(*key)
-    again = Streams(seed, rep).rng(*key)  # the key's words now come from the cache
+    shared = Streams(seed, rep)
+    if key:
+        shared.rng(key[0], "another purpose")  # the hash after the first part is kept and used again
+    again = shared.rng(*key)  # the key's words now come from the cache
     for i in range(30):
         state = (state + GAMMA) & MASK
         u = ((mix64(state) >> 11) + 0.5) * (1.0 / (1 << 53))
