@@ -18,25 +18,30 @@ CHUNK = 1 << 17
 """Values summed as integers at a time by :func:`_cumsum_whole` (1 MiB: the chunk stays in cache)."""
 
 
-def _whole(deltas: np.ndarray) -> bool:
-    """Whether every delta is a whole number and every partial sum is below 2**53 in size.
+def _whole(deltas: np.ndarray):
+    """The integer type whole-number deltas can be summed in exactly, or None.
 
-    Then floats add them exactly whatever the order: each running sum is the integers' own.
+    None unless every delta is a whole number and the sizes of all add up to less than 2**53:
+    then floats add them exactly whatever the order (each running sum is the integers' own), and
+    so do integers of a type that holds that total (int32 below 2**31, else int64).
     """
-    return bool(np.array_equal(deltas, np.round(deltas)) and np.abs(deltas).sum() < 2.0**53)
+    if not np.array_equal(deltas, np.round(deltas)):
+        return None
+    size = np.abs(deltas).sum()
+    return np.int32 if size < 2.0**31 else np.int64 if size < 2.0**53 else None
 
 
-def _cumsum_whole(series: np.ndarray) -> None:
-    """``np.cumsum(series, axis=-1)`` in place for whole-number floats (see :func:`_whole`).
+def _cumsum_whole(series: np.ndarray, kind=np.int64) -> None:
+    """``np.cumsum(series, axis=-1)`` in place for whole-number floats (see :func:`_whole`), as ``kind``.
 
-    Integers are summed a few times faster than floats, and a chunk at a time, so the integer copy
-    reuses one small block instead of a fresh one as large as the series.
+    Integers are summed a few times faster than floats (the narrower, the faster), and a chunk at a
+    time, so the integer copy reuses one small block instead of a fresh one as large as the series.
     """
     rows = series.reshape(-1, series.shape[-1])
     step = max(1, CHUNK // max(1, rows.shape[1]))
     for lo in range(0, rows.shape[0], step):
         part = rows[lo : lo + step]
-        ints = part.astype(np.int64)
+        ints = part.astype(kind)
         np.cumsum(ints, axis=1, out=ints)
         part[...] = ints
 
@@ -59,8 +64,9 @@ class DailyStates:
         key = (index[rows] * n_members + members) * horizon + day
         totals = np.bincount(key, weights=deltas, minlength=n_used * n_members * horizon)
         series = totals.reshape(n_used, n_members, horizon)
-        if _whole(deltas):  # whole units add up exactly, in any order: summed as integers, nothing to clean
-            _cumsum_whole(series)
+        kind = _whole(deltas)
+        if kind is not None:  # whole units add up exactly, in any order: summed as integers, nothing to clean
+            _cumsum_whole(series, kind)
         else:
             np.cumsum(series, axis=2, out=series)  # in place: a second block as large would be fresh pages to fault in
             series[np.abs(series) < 1e-9] = 0.0

@@ -1010,14 +1010,16 @@ def test_whole_units_summed_as_integers_in_chunks_are_the_plain_running_sums(chu
     times = rng.uniform(0, 30, n)
     rows = rng.integers(0, 5, n)
     members = rng.integers(0, 3, n)
-    for deltas in (rng.integers(-4, 5, n).astype(float),  # whole: summed as integers
+    for deltas in (rng.integers(-4, 5, n).astype(float),  # whole: summed as 32-bit integers
+                   np.where(np.arange(n) % 7 == 0, -(2.0**30), 3.0),  # whole, sizes pass 2**31: 64-bit integers
                    np.where(np.arange(n) % 7 == 0, 2.0**52, 1.0)):  # whole, but sums pass 2**53: summed as floats
         fast = DailyStates(times, rows, deltas, members, 5, 3, 30)
         plain = plain_daily(times, rows, deltas, members, 5, 3, 30)
         for r in range(5):
             assert fast[r].tobytes() == plain[r].tobytes()
-    assert series._whole(np.array([1.0, -2.0, 3.0])) and not series._whole(np.array([0.5]))
-    assert not series._whole(np.array([2.0**52, 2.0**52]))
+    assert series._whole(np.array([1.0, -2.0, 3.0])) is np.int32 and series._whole(np.array([0.5])) is None
+    assert series._whole(np.array([2.0**30, -(2.0**30)])) is np.int64
+    assert series._whole(np.array([2.0**52, 2.0**52])) is None
 
 
 # --- the training pipeline's recurrence, day-major ------------------------------------------------
