@@ -298,10 +298,15 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
     levels = np.stack([daily_levels(t.level_changes, H) for t in traces])
     ladder = scenario.us_backstop.ladder
     by_level = [ladder.enablers_at(lv) for lv in LEVELS]
-    provided = {}
-    for name in params.enablers:
+    provided = {}  # the enablers that act on a component (the others' shares are never read here)
+    for name, enabler in params.enablers.items():
+        if all(enabler.effects.get(c) is None for c in comps):
+            continue
         by_us = np.array([name in by_level[i] for i in range(len(LEVELS))])[levels]
-        provided[name] = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
+        share = effects.provided_share(name, by_us, S[rows[(name, "in_place")]], params)
+        # provided on every day of the batch (most often by the US): the factor's term is 1, and
+        # multiplying by the scalar 1.0 gives the same floats as by an array of ones, in one step
+        provided[name] = 1.0 if share.min() == 1.0 else share
 
     base = np.array([scenario.requirements.amount(c) for c in comps])[:, None] * np.ones(H)
     req = requirements(base, comps, [t.surges for t in traces])  # (R, C, H)

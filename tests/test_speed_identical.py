@@ -1088,3 +1088,33 @@ def test_a_batchs_logs_spelled_out_end_to_end_are_each_traces_entries_in_turn(na
     assert of_rep.tolist() == [r for r, p in enumerate(plain) for _ in p[0]]
     for t, p in zip(traces, plain):
         assert t.times.tobytes() == p[0].tobytes() and t.row_log.tobytes() == p[1].tobytes()
+
+
+@pytest.mark.parametrize("name", ["baseline", "us-none", "us-guarantee", "backstop-downgrade", "regeneration-first"])
+def test_enablers_provided_all_along_as_the_scalar_one_change_no_number(name, monkeypatch):
+    """Plain: every enabler's provided share an array over the batch's days, as effects.component_factor was given."""
+    from sim import coverage, effects
+    from sim.coverage import evaluate_batch
+
+    scn = sim.load_scenario(folder("scenarios") / f"{name}.yaml")
+    traces = [replication.simulate(scn, 5, rep) for rep in range(7)]
+    fast = evaluate_batch(scn, traces)
+    shape = (len(traces), scn.horizon_days)
+    seen = []
+
+    class Plain:
+        def __getattr__(self, attr):
+            return getattr(effects, attr)
+
+        @staticmethod
+        def component_factor(comp, provided, params):
+            seen.extend(v for v in provided.values() if isinstance(v, float))
+            arrays = {k: np.full(shape, v) if isinstance(v, float) else v for k, v in provided.items()}
+            return effects.component_factor(comp, arrays, params)
+
+    monkeypatch.setattr(coverage, "effects", Plain())
+    plain = evaluate_batch(scn, traces)
+    for field_name in ("coverage", "shortfall", "in_place", "capability"):
+        assert getattr(fast, field_name).tobytes() == getattr(plain, field_name).tobytes()
+    if name == "baseline":
+        assert seen  # the US provides some enabler on every day of the baseline
