@@ -19,7 +19,7 @@ import simpy
 from .. import effects
 from ..scenario import Scenario
 from ..streams import Streams
-from ..vocabulary import ENABLERS, LEVELS
+from ..vocabulary import ENABLERS
 from .black_sea import BlackSea
 from .coalition import Coalition
 from .contingent import Contingent, reconsider, set_off, start_countries
@@ -71,10 +71,9 @@ class Trace:
 
 @dataclass(frozen=True)
 class Plan:
-    """What every replication of a scenario shares, worked out once: pledges, factors, ladder."""
+    """What every replication of a scenario shares, worked out once: pledges, factors, failures, the tonnage cap."""
 
     pledges: tuple[tuple[object, dict[str, int]], ...]  # (country, {target: units}) for countries that act
-    enablers_at: dict[str, frozenset[str]]
     live: dict[str, tuple[float, tuple[tuple[str, float], ...]]]  # component -> (scale, enabler effects)
     maintenance: dict[str, tuple[float, float, int, int]]
     tonnage_cap_binds: bool  # whether non-littoral ships could ever exceed the Montreux tonnage cap
@@ -119,7 +118,6 @@ class Plan:
         )
         return cls(
             pledges=tuple(pledges),
-            enablers_at={lv: ladder.enablers_at(lv) for lv in LEVELS},
             live=live,
             maintenance=maintenance,
             tonnage_cap_binds=tonnes > p.montreux.tonnage_cap,
