@@ -103,6 +103,33 @@ def test_a_detachment_follows_the_hand_worked_trace(watched):
 
 
 @pytest.mark.parametrize("watched", [False, True], ids=["heap", "timeouts"])
+def test_two_failures_at_one_instant_come_in_the_order_they_were_drawn(watched):
+    # Two units, one crew. Draws: unit 0 fails after 2, unit 1 after 6 | unit 0's repair 1 | its next
+    # failure 3 | unit 1's repair 2 | unit 1's next failure 50 | unit 0's repair 1 | unit 0's next failure 100
+    #   day 2  unit 0 fails, the crew takes it (done day 3)
+    #   day 3  unit 0 repaired; its next failure falls on day 6, the very day unit 1's does
+    #   day 6  unit 1 fails first (its failure was drawn first) and takes the crew (done day 8);
+    #          unit 0 fails and waits
+    #   day 8  unit 1 repaired (next failure day 58); the crew takes unit 0 (done day 9)
+    #   day 9  unit 0 repaired (next failure day 109)
+    env = simpy.Environment()
+    moves: list[tuple[float, str, str, float]] = []
+    script = Script(2, 6, 1, 3, 2, 50, 1, 100)
+    d = Detachment(env, 2, lambda t, src, dst, n: moves.append((t, src, dst, n)), (10.0, 4.0, 1, 2),
+                   lambda generation: script, watched=lambda: watched)
+    d.start()
+    env.run(until=7)
+    d.advance(7)
+    assert d.down == [True, True] and list(d._waiting) == [0] and d._free == 0
+    env.run(until=10)
+    d.advance(10)
+    assert moves == [(2.0, "in_place", "maintenance", 1.0), (3.0, "maintenance", "in_place", 1.0),
+                     (6.0, "in_place", "maintenance", 1.0), (6.0, "in_place", "maintenance", 1.0),
+                     (8.0, "maintenance", "in_place", 1.0), (9.0, "maintenance", "in_place", 1.0)]
+    assert d.down == [False, False] and script.draws == [] and script.means == [10, 10, 4, 10, 4, 10, 4, 10]
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["heap", "timeouts"])
 def test_a_detachment_stopped_before_any_failure_moves_nothing(watched):
     env, d, moves, scripts, asked = scripted_detachment(watched)
     d.start()
