@@ -292,6 +292,28 @@ def test_staggered_ships_enter_on_their_turns(lazy):
     assert sorted((e, x) for _, e, x, _ in sq.log) == [(0, 21), (12.5, 33.5), (25, 46), (37.5, 58.5)]
 
 
+def test_a_squadron_played_late_plays_what_is_due_before_the_instant_and_nothing_at_it():
+    # Twenty ships without failures, all entering on day 0 (no stagger): on station days 2 to 19, out
+    # on day 21, in again on day 25, on station again on day 27. Played on the heap, the day-27 arrivals
+    # carry sequence numbers above 27 (forty steps were scheduled before them): what is due is told by
+    # the time alone. A step due at the very instant played to waits (a stop then comes first).
+    env, sq, places = scripted_squadron(20, None, lazy=True)
+    play(env, sq, 20)
+    assert places.n == {"in_place": 0.0, "straits": 20.0, "maintenance": 0.0}  # off station on day 19
+    play(env, sq, 27)
+    assert places.n["in_place"] == 0.0 and len(sq.log) == 20  # out on day 21; the day-27 arrivals wait
+    play(env, sq, 30)
+    assert places.n["in_place"] == 20.0
+    assert sorted({t for t, src, dst in places.moves if dst == "in_place"}) == [2.0, 27.0]
+    # Two staggered ships, played in one go up to day 14.5: ship 0 enters on day 0 and is on station
+    # on day 2; ship 1 enters on its turn, day 12.5, and reaches station on day 14.5 itself: it waits.
+    env, sq, places = scripted_squadron(2, None, lazy=True, stagger=True)
+    play(env, sq, 14.5)
+    assert places.n["in_place"] == 1.0
+    play(env, sq, 15)
+    assert places.n["in_place"] == 2.0
+
+
 def tonnage_pool(tonnes: float):
     """A full Black Sea tonnage container for a squadron to build on, kept in ``pool["c"]`` to read after."""
     pool = {}
