@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.benchmark_module import load
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("against", ROOT / "benchmarks" / "against.py")
-against = importlib.util.module_from_spec(spec)
-sys.modules.setdefault("against", against)
-spec.loader.exec_module(against)
+against = load("against")
 
 
 def test_a_revision_resolves_to_its_commit_or_fails_clearly():

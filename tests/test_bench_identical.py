@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
 from pathlib import Path
 
+from tests.benchmark_module import load
 from tests.tiny_scenario import SCENARIO
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("identical", ROOT / "benchmarks" / "identical.py")
-identical = importlib.util.module_from_spec(spec)
-sys.modules.setdefault("identical", identical)
-spec.loader.exec_module(identical)
+identical = load("identical")
 
 
 def test_the_same_tree_hashes_the_same_and_a_changed_input_moves_what_it_changes():
