@@ -452,25 +452,23 @@ class _Group:
 
 
 def test_a_hub_serves_one_group_at_a_time_at_its_raised_throughput():
-    from sim.model.transit import Hub, route
+    from sim.model.transit import Hub
+
+    from .plain_hubs import Passing
 
     env = simpy.Environment()
     hub = Hub(env, "Hub", 10.0)
     world = _Via(env, 2.0)
     first, second, third = _Group(20.0), _Group(40.0), _Group(10.0)
-    env.process(route(world, first, {"Hub": hub}, "Hub"))  # a hub named alone, not in a list
-    env.process(route(world, second, {"Hub": hub}, "Hub"))
-    waiting = env.process(route(world, third, {"Hub": hub}, "Hub"))
+    Passing(world, first, {"Hub": hub}, "Hub")  # a hub named alone, not in a list
+    Passing(world, second, {"Hub": hub}, "Hub")
+    waiting = Passing(world, third, {"Hub": hub}, "Hub")
 
     def give_up():
         yield env.timeout(0.5)
         waiting.interrupt()
 
     env.process(give_up())
-    try:
-        env.run(until=10)
-    except simpy.Interrupt:
-        pass
     env.run(until=10)
     # 20 people at 10 x 2 a day: one day; then 40: two days. The third group leaves the queue on day 0.5
     assert hub.waits == [0.0, 1.0] and second.hub_wait_days == 1.0

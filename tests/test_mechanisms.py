@@ -23,6 +23,7 @@ from sim.model.transit import Hub, mean_queue
 from sim.pipeline import MONTH_DAYS, trained
 
 from .conftest import scenario
+from .plain_hubs import Passing
 
 
 # --- rotation -------------------------------------------------------------------------------------
@@ -197,13 +198,14 @@ def test_hub_waits_match_the_pollaczek_khinchine_formula_for_a_fixed_service_tim
     env = simpy.Environment()
     hub = Hub(env, "H", 100.0)
     world = _World()
+    world.env = env
     rng = np.random.default_rng(11)
     gaps_ = rng.exponential(2.0, size=40000)
 
     def arrivals():
         for g in gaps_:
             yield env.timeout(g)
-            env.process(hub.pass_through(world, _Group(100.0), env.now))
+            Passing(world, _Group(100.0), {"H": hub}, "H")
 
     env.process(arrivals())
     env.run()
@@ -218,7 +220,9 @@ def test_a_closed_hub_holds_its_queue_until_it_reopens():
     hub = Hub(env, "H", 10.0)
     env.process(hub.closure(0, 5))
     group = _Group(20.0)
-    env.process(hub.pass_through(_World(2.0), group, 0.0))
+    world = _World(2.0)
+    world.env = env
+    Passing(world, group, {"H": hub}, "H")
     env.run()
     assert hub.waits == [5.0] and group.hub == "H" and group.hub_wait_days == 5.0
     assert mean_queue(hub.queue_log, 10.0) == pytest.approx(0.5)  # one group queued 5 of 10 days
@@ -323,20 +327,18 @@ def test_overlapping_closures_keep_a_hub_shut_until_both_end():
 
 
 def test_route_takes_the_first_open_hub_or_waits_for_one():
-    from sim.model.transit import route
-
     env = simpy.Environment()
     a, b = Hub(env, "A", 10.0), Hub(env, "B", 10.0)
     a.host_decides(False)
     world = _World()
     world.env = env
     first = _Group(10.0)
-    env.process(route(world, first, {"A": a, "B": b}, ["A", "B"]))
+    Passing(world, first, {"A": a, "B": b}, ["A", "B"])
     env.run()
     assert first.hub == "B" and first.hub_wait_days == 0.0
     b.host_decides(False)
     later = _Group(10.0)
-    env.process(route(world, later, {"A": a, "B": b}, "A"))
+    Passing(world, later, {"A": a, "B": b}, "A")
 
     def reopen():
         yield env.timeout(7)

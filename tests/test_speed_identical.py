@@ -269,7 +269,8 @@ def plain_reconsider(world, country, day, key):
 
 def plain_contingent_process(world, country, c, move_days, rotate):
     from sim.model.rotation import home_transit_days, policy
-    from sim.model.transit import route
+
+    from .plain_hubs import route
 
     env = world.env
     try:
@@ -430,7 +431,9 @@ def run_hubs(as_callbacks, script, shut, host):
     """Groups reach two hubs (whole days, so many at once), some withdrawn on their way; ``host``:
     the day B's host decides and its answer. Returns everything the hubs and groups recorded."""
     from sim.model import callbacks
-    from sim.model.transit import Hub, Passage, route
+    from sim.model.transit import Hub, Passage
+
+    from .plain_hubs import route
 
     env = simpy.Environment()
     world = _HubWorld(env)

@@ -63,44 +63,12 @@ class Hub:
         self.closures -= 1
         self._changed()
 
-    def pass_through(self, world: "World", c: "Contingent", since: float):
-        """Queue, wait out any closure, and pass; ``since`` is when the contingent reached the hubs."""
-        env = self.env
-        joined = env.now
-        self.queue_log.append((joined, 1))
-        left_queue = False
-        try:
-            with self.server.request() as req:
-                yield req
-                while self.closed:
-                    yield self.reopened
-                self.queue_log.append((env.now, -1))
-                left_queue = True
-                self.waits.append(env.now - joined)
-                c.hub, c.hub_wait_days = self.name, env.now - since
-                yield env.timeout(c.amount / (self.throughput * world.hub_factor_now()))
-        finally:
-            if not left_queue:
-                self.queue_log.append((env.now, -1))
-
-
-def route(world: "World", c: "Contingent", hubs: dict[str, Hub], via: str | list[str]):
-    """Take the first open hub in order of preference; while none is open, wait for one to open."""
-    names = [via] if isinstance(via, str) else list(via)
-    since = world.env.now
-    while True:
-        hub = next((hubs[n] for n in names if not hubs[n].closed), None)
-        if hub is not None:
-            break
-        yield world.env.any_of([hubs[n].reopened for n in names])
-    yield from hub.pass_through(world, c, since)
-
 
 class Passage:
     """A contingent's way through the hubs as steps of its life (:class:`~sim.model.callbacks.Chain`).
 
-    The same steps as :func:`route` and :meth:`Hub.pass_through` in the same order (tested byte for
-    byte against them): take the first open hub in order of preference or wait for one to open,
+    Steps of its life (tested byte for byte against the plain generators they stand for, kept in
+    ``tests/plain_hubs.py``): take the first open hub in order of preference or wait for one to open,
     queue, wait out any closure, pass, and leave the hub to the next in line; then ``then()``. An
     interrupt (a withdrawal) does what leaving the generators' ``with`` and ``finally`` would: the
     place in the queue or at the hub is given up, and a group still queueing leaves the queue.
