@@ -257,8 +257,7 @@ class Squadron:
         rest = out + self._port - out
         enter = out + rest if rest > 0 else out
         self._cycle[i] = [off, out, enter, 0]
-        heapq.heappush(self._heap, (enter + transit if transit else enter, next(self._seq), self._ticket[i],
-                                    self._on_station, i, False))
+        self._at(enter + transit if transit else enter, self._on_station, i)
 
     def _play_cycle(self, i: int, cycle: list, until: float) -> None:
         """Write the steps of ship ``i``'s full stay that come before ``until``: off station, out, in again.
