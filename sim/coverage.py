@@ -256,7 +256,7 @@ def evaluate(scenario: Scenario, trace) -> Daily:
 
 
 def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = True,
-                   scratch: np.ndarray | None = None, totals: np.ndarray | None = None) -> Daily:
+                   totals: np.ndarray | None = None) -> Daily:
     """Daily coverage and shortfall of every component for a batch of traces.
 
     The replications are stacked on a leading axis so each numpy operation runs once per batch,
@@ -267,9 +267,6 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
         traces: the batch's traces.
         split_shortfall: False leaves the shortfall's split out (``Daily.shortfall`` is None): a
             caller that reads coverage alone (sweeps) spares the Shapley split.
-        scratch: a flat float buffer of at least ``C x K x R x H`` values the shortfall is written
-            into (a caller that takes each batch's shortfall before the next one reuses it: a fresh
-            block of that size costs a third of this function in page faults); default a new array.
         totals: a ``(C, K, H)`` array each cause's shortfall summed over the batch's replications is
             added into (what a run keeps: the mean over replications) instead of handing out every
             replication's; ``Daily.shortfall`` is then None. The sums are those of ``np.sum`` over
@@ -314,8 +311,7 @@ def evaluate_batch(scenario: Scenario, traces: list, split_shortfall: bool = Tru
     coverage = np.empty((R, C, H))
     shortfall = None
     if split_shortfall and totals is None:  # handed out as (R, C, K, H)
-        size = C * K * R * H
-        shortfall = (np.empty(size) if scratch is None else scratch[:size]).reshape(C, K, R, H)
+        shortfall = np.empty((C, K, R, H))
     in_place = np.empty((R, C, H))
     capability = np.empty((R, C, H))
     for i, comp in enumerate(comps):

@@ -84,20 +84,17 @@ def batches(scenario: Scenario, seed: int, indices: Sequence[int], split_shortfa
             totals: np.ndarray | None = None):
     """Simulate replications ``indices`` in batches of :data:`BATCH`; yield (positions, traces, daily series).
 
-    Each batch's shortfall is written into one buffer the batches share: take it before the next batch.
-    ``split_shortfall=False`` leaves it out (coverage alone). With ``totals`` (C, K, H), each batch's
-    shortfall summed over its replications is added there instead (see :func:`evaluate_batch`).
+    ``split_shortfall=False`` leaves the shortfall out (coverage alone). With ``totals`` (C, K, H), each
+    batch's shortfall summed over its replications is added there instead (see :func:`evaluate_batch`).
     """
     plan = Plan.of(scenario)
-    scratch = np.empty(len(scenario.components) * len(CAUSES) * min(BATCH, len(indices)) * scenario.horizon_days) \
-        if split_shortfall and totals is None else None
     for first in range(0, len(indices), BATCH):
         batch = range(first, min(len(indices), first + BATCH))
         traces = []
         for j in batch:
             check_interrupt()  # a Ctrl-C that landed in a finalizer is raised here, between replications
             traces.append(simulate(scenario, seed, indices[j], plan))
-        yield batch, traces, evaluate_batch(scenario, traces, split_shortfall, scratch, totals)
+        yield batch, traces, evaluate_batch(scenario, traces, split_shortfall, totals)
 
 
 def record(j, rep, trace, phase_open, hub_queue, hub_waits, withdrawals, timeline, comps) -> None:
