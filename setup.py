@@ -2,12 +2,19 @@
 
 In the repository these folders stay at the top level, where users know them; a built wheel
 carries copies as ``sim/data/<folder>/``, which :mod:`sim.library` reads with importlib.resources.
-Editable installs read the repository's folders directly. Everything else is in pyproject.toml.
+Editable installs read the repository's folders directly.
+
+It also compiles the random streams (``sim/_splitmix.pyx``, with Cython) where a C compiler is
+found: the same draws as their plain Python twin, about a fifth of a replication's time less.
+Without a compiler the extension is skipped (``optional``) and the plain streams are used.
+Everything else is in pyproject.toml.
 """
 
 from pathlib import Path
 
-from setuptools import setup
+import os
+
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 DATA = ("seeds", "scenarios", "sweeps")
@@ -29,4 +36,16 @@ class BuildPyWithData(build_py):
                     self.copy_file(str(src), str(dest))
 
 
-setup(cmdclass={"build_py": BuildPyWithData})
+def extensions() -> list:
+    """The compiled streams, where Cython is at hand (it is a build requirement; None without it)."""
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        return []
+    # no fused multiply-add: every float operation rounds as Python's does
+    flags = [] if os.name == "nt" else ["-O2", "-ffp-contract=off"]
+    ext = Extension("sim._splitmix", ["sim/_splitmix.pyx"], optional=True, extra_compile_args=flags)
+    return cythonize([ext], language_level=3, quiet=True)
+
+
+setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=extensions())

@@ -25,6 +25,7 @@ more than the draws of a whole baseline replication's streams.
 from __future__ import annotations
 
 import math
+import os
 import zlib
 from functools import lru_cache
 from statistics import NormalDist
@@ -142,8 +143,12 @@ _KEY_WORDS: dict[tuple[str, ...], tuple[int, ...]] = {}  # a stream's key as CRC
 _KEYS_KEPT = 1 << 16
 
 
-class Stream:
-    """One keyed stream of uniform draws in (0, 1), with the inverse-CDF draws the model needs."""
+class PlainStream:
+    """One keyed stream of uniform draws in (0, 1), with the inverse-CDF draws the model needs.
+
+    The plain Python definition of the streams. Where ``pip install`` could compile it, the
+    identical :class:`sim._splitmix.Stream` is used instead (:data:`Stream`, :data:`COMPILED`).
+    """
 
     __slots__ = ("_state",)
 
@@ -172,6 +177,52 @@ class Stream:
         return _STANDARD_NORMAL.inv_cdf(self.random())
 
 
+def plain_stream_seed(k0: int, k1: int, words: tuple[int, ...], after: dict[int, int]) -> int:
+    """The seed of the stream whose key has CRC-32 ``words``, in a replication keyed ``(k0, k1)``.
+
+    It is ``mix64(h)`` after ``h = mix64(h ^ word) ^ k1`` for each word, from ``h = k0``; :func:`mix64`
+    is spelled out, and the hash after a first word (a country's name, most often) is kept in
+    ``after`` for the replication's other keys that start with it.
+    """
+    if not words:
+        h = k0
+    else:
+        h = after.get(words[0])
+        if h is None:
+            x = k0 ^ words[0]
+            x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+            x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+            h = after[words[0]] = x ^ (x >> 31) ^ k1
+        for w in words[1:]:
+            x = h ^ w
+            x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+            x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+            h = x ^ (x >> 31) ^ k1
+    x = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+def _compiled():
+    """The compiled streams (:mod:`sim._splitmix`), or None: not built here, or ``COALITION_SIM_PURE=1``."""
+    if os.environ.get("COALITION_SIM_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _splitmix
+    except ImportError:
+        return None
+    return _splitmix
+
+
+_SPLITMIX = _compiled()
+COMPILED: bool = _SPLITMIX is not None
+"""Whether the streams run compiled. The draws are the same either way; only their cost differs."""
+Stream = _SPLITMIX.Stream if COMPILED else PlainStream
+"""The class of the streams :meth:`Streams.rng` hands out: compiled where it could be built, else :class:`PlainStream`."""
+stream_seed = _SPLITMIX.stream_seed if COMPILED else plain_stream_seed
+""":func:`plain_stream_seed`, compiled where it could be built."""
+
+
 class Streams:
     """The keyed streams of one replication."""
 
@@ -180,34 +231,15 @@ class Streams:
         self._k0, self._k1 = replication_key(seed, rep)
         self._after: dict[int, int] = {}  # a key's first word -> the hash after it (keys share their first part)
 
-    def rng(self, *key: str) -> Stream:
+    def rng(self, *key: str) -> "PlainStream":
         """A fresh stream for ``key`` (e.g. ``("France", "approval")``); equal keys give equal streams.
 
-        Its seed is ``mix64(h)`` after ``h = mix64(h ^ key_word(part)) ^ k1`` for each part, from
-        ``h = k0``; :func:`mix64` is spelled out, each key's words are looked up once, and the hash
-        after a first part (a country's name, most often) is kept for the replication's other keys
-        that start with it.
+        Its seed is :func:`plain_stream_seed` of the key's words, each key's words looked up once.
         """
         words = _KEY_WORDS.get(key)
         if words is None:
             words = tuple(key_word(part) for part in key)
             if len(_KEY_WORDS) < _KEYS_KEPT:
                 _KEY_WORDS[key] = words
-        if not words:
-            h = self._k0
-        else:
-            h = self._after.get(words[0])
-            if h is None:
-                x = self._k0 ^ words[0]
-                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-                h = self._after[words[0]] = x ^ (x >> 31) ^ self._k1
-            k1 = self._k1
-            for w in words[1:]:
-                x = h ^ w
-                x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-                x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-                h = x ^ (x >> 31) ^ k1
-        x = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-        return Stream(x ^ (x >> 31))
+        return Stream(stream_seed(self._k0, self._k1, words, self._after))
+
