@@ -45,7 +45,10 @@ def extensions() -> list:
     # no fused multiply-add: every float operation rounds as Python's does
     flags = [] if os.name == "nt" else ["-O2", "-ffp-contract=off"]
     ext = Extension("sim._splitmix", ["sim/_splitmix.pyx"], optional=True, extra_compile_args=flags)
-    return cythonize([ext], language_level=3, quiet=True)
+    built = cythonize([ext], language_level=3, quiet=True)
+    for each in built:
+        each.optional = True  # cythonize's copies drop the flag: a failed compile must leave the plain streams
+    return built
 
 
 setup(cmdclass={"build_py": BuildPyWithData}, ext_modules=extensions())
