@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
 from against import PrepareError, compare, report  # noqa: E402
-from sim import runner  # noqa: E402
+from sim import runner, streams  # noqa: E402
 from sim.model import callbacks, contingent, maintenance, montreux  # noqa: E402
 from sim.model.gc_pause import collector_paused  # noqa: E402
 from sim.model.replication import World, simulate  # noqa: E402
@@ -251,7 +251,8 @@ def ratios(args) -> None:
     plain = without_friction(path)
     reps = range(args.reps)
 
-    print(f"scenario {friction.name}, {args.reps} replications, horizon {friction.horizon_days} days\n")
+    kind = "compiled (sim/_splitmix)" if streams.COMPILED else "plain Python (no compiled build, or COALITION_SIM_PURE=1)"
+    print(f"scenario {friction.name}, {args.reps} replications, horizon {friction.horizon_days} days; random streams {kind}\n")
     rows = {}
     best = {"friction off": float("inf"), "friction on": float("inf")}
     for _ in range(5):  # interleaved, so slow spells of the machine hit both alike
