@@ -10,9 +10,8 @@ Without a compiler the extension is skipped (``optional``) and the plain streams
 Everything else is in pyproject.toml.
 """
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
@@ -37,7 +36,7 @@ class BuildPyWithData(build_py):
 
 
 def extensions() -> list:
-    """The compiled streams, where Cython is at hand (it is a build requirement; None without it)."""
+    """The compiled streams, where Cython is at hand (a build requirement); no extension without it."""
     try:
         from Cython.Build import cythonize
     except ImportError:
